@@ -1,0 +1,37 @@
+"""The local authority (collectivité) that publishes a register, with its policy."""
+
+from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from register.domain.kinds import AuthorityKind
+from register.domain.policy import Policy
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+class Authority(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: UUID
+    slug: str = Field(pattern=SLUG_PATTERN, max_length=80)
+    name: str = Field(min_length=1, max_length=200)
+    kind: AuthorityKind
+    siren: str | None = Field(default=None, pattern=r"^\d{9}$")
+    timezone: str = "Europe/Paris"
+    website: str | None = None
+    policy: Policy = Policy()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown IANA time zone: {value!r}") from error
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)

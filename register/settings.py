@@ -1,0 +1,66 @@
+"""Every setting of the register, read from the environment in one place.
+
+The README's configuration table lists the same variables; `tests/unit/test_settings.py` checks
+that it stays complete.
+"""
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Settings come from `REGISTER_*` variables, and `DATABASE_URL` for the database."""
+
+    model_config = SettingsConfigDict(env_prefix="REGISTER_", extra="ignore", frozen=True)
+
+    data_dir: Path = Field(
+        default=Path("data"),
+        description="Where the SQLite database and other local state live (REGISTER_DATA_DIR).",
+    )
+    database_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("DATABASE_URL", "REGISTER_DATABASE_URL"),
+        description="postgresql://user:password@host:port/database to use PostgreSQL instead of "
+        "the embedded SQLite file (DATABASE_URL).",
+    )
+    host: str = Field(default="127.0.0.1", description="Address the server listens on.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port the server listens on.")
+    workers: int = Field(default=1, ge=1, le=64, description="Server processes.")
+    base_url: str | None = Field(
+        default=None,
+        description="The register's public address (https://…), used in feeds and links; "
+        "defaults to the address requests arrive on.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="Least severe log level written."
+    )
+    log_format: Literal["console", "json"] = Field(
+        default="console", description="`json` writes one JSON object per line (for log shippers)."
+    )
+    debug: bool = Field(
+        default=False, description="Tracebacks in error pages; never in production."
+    )
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "register.sqlite3"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process's settings, read once."""
+    return Settings()
