@@ -11,6 +11,15 @@ from register.domain.policy import Policy
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
 
+def known_timezone(value: str) -> str:
+    """`value` if it names an IANA time zone; a ValueError (so a validation error) otherwise."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown IANA time zone: {value!r}") from error
+    return value
+
+
 class Authority(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -23,14 +32,7 @@ class Authority(BaseModel):
     website: str | None = None
     policy: Policy = Policy()
 
-    @field_validator("timezone")
-    @classmethod
-    def _known_timezone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"unknown IANA time zone: {value!r}") from error
-        return value
+    _known_timezone = field_validator("timezone")(known_timezone)
 
     @property
     def zone(self) -> ZoneInfo:

@@ -172,7 +172,7 @@ def _field_violations(record: CollegialityRecord, policy: Policy) -> list[Violat
                 ),
             )
         )
-    if record.policy_area is None:
+    if not record.policy_area:
         if RecordField.POLICY_AREA in required:
             found.append(_missing("policy_area", "le domaine d'action publique", "the policy area"))
     elif policy.policy_area(record.policy_area) is None:

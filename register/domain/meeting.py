@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from register.domain.authority import known_timezone
 from register.domain.calendar_data import CalendarData
 from register.domain.classification import UNCLASSIFIED, Classification
 from register.domain.collegiality import CollegialityRecord
@@ -35,8 +36,9 @@ class TimeSpan(BaseModel):
     def _ends_after_start(self) -> "TimeSpan":
         if self.ends_at is not None and self.ends_at < self.starts_at:
             raise ValueError("the meeting ends before it starts")
-        ZoneInfo(self.timezone)
         return self
+
+    _known_timezone = field_validator("timezone")(known_timezone)
 
     @property
     def duration(self) -> timedelta | None:
@@ -87,10 +89,13 @@ class Meeting(BaseModel):
         return end + timedelta(days=deadline_days)
 
     def is_late(self, deadline_days: int, now: datetime) -> bool:
-        """Whether this meeting should have been published by `now` and is not."""
+        """Whether this meeting should have been published by `now` and is not: a public,
+        held (not cancelled), unexempted meeting with an interest representative."""
         unpublished = self.publication_state in {PublicationState.DRAFT, PublicationState.READY}
         return (
             unpublished
+            and not self.is_private
+            and self.status is not MeetingStatus.CANCELLED
             and self.exemption_ground is None
             and self.classification.is_interest_meeting
             and now > self.publication_due(deadline_days)

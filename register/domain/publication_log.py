@@ -88,23 +88,29 @@ class ChainProblem(BaseModel):
     message: Message
 
 
-def verify_chain(entries: Iterable[LogEntry]) -> list[ChainProblem]:
-    """Every break in the chain: a gap in the sequence, a wrong link, or a body that does not
-    match its hash or its columns. Streams, so a log of any length is checked in flat memory."""
-    problems: list[ChainProblem] = []
-    expected_seq, expected_previous = 1, GENESIS_HASH
-    for entry in entries:
-        if entry.seq != expected_seq:
+class ChainVerifier:
+    """Checks entries one at a time, in order, so a log of any length is verified in flat memory."""
+
+    def __init__(self) -> None:
+        self.checked = 0
+        self._expected_seq = 1
+        self._expected_previous = GENESIS_HASH
+
+    def feed(self, entry: LogEntry) -> list[ChainProblem]:
+        """The breaks that `entry` shows: a gap in the sequence, a wrong link to the previous
+        entry, or a body that does not match its hash or its columns."""
+        problems: list[ChainProblem] = []
+        if entry.seq != self._expected_seq:
             problems.append(
                 ChainProblem(
                     seq=entry.seq,
                     message=Message(
-                        fr=f"Entrée {expected_seq} attendue, entrée {entry.seq} trouvée.",
-                        en=f"Expected entry {expected_seq}, found entry {entry.seq}.",
+                        fr=f"Entrée {self._expected_seq} attendue, entrée {entry.seq} trouvée.",
+                        en=f"Expected entry {self._expected_seq}, found entry {entry.seq}.",
                     ),
                 )
             )
-        if entry.previous_hash != expected_previous:
+        if entry.previous_hash != self._expected_previous:
             problems.append(
                 ChainProblem(
                     seq=entry.seq,
@@ -134,8 +140,15 @@ def verify_chain(entries: Iterable[LogEntry]) -> list[ChainProblem]:
                     ),
                 )
             )
-        expected_seq, expected_previous = entry.seq + 1, entry.hash
-    return problems
+        self.checked += 1
+        self._expected_seq, self._expected_previous = entry.seq + 1, entry.hash
+        return problems
+
+
+def verify_chain(entries: Iterable[LogEntry]) -> list[ChainProblem]:
+    """Every break in the chain formed by `entries`, which must start at the first entry."""
+    verifier = ChainVerifier()
+    return [problem for entry in entries for problem in verifier.feed(entry)]
 
 
 def _body_matches(entry: LogEntry) -> bool:
@@ -143,8 +156,13 @@ def _body_matches(entry: LogEntry) -> bool:
         body = json.loads(entry.body)
     except ValueError:
         return False
+    try:
+        recorded_at = datetime.fromisoformat(body.get("recorded_at", ""))
+    except (TypeError, ValueError):
+        return False
     return bool(
-        body.get("seq") == entry.seq
+        recorded_at == entry.recorded_at
+        and body.get("seq") == entry.seq
         and body.get("meeting_id") == str(entry.meeting_id)
         and body.get("version") == entry.version
         and body.get("action") == entry.action.value

@@ -1,8 +1,12 @@
 """Interest representatives (représentants d'intérêts): the organisations that lobby."""
 
+import re
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]")
+"""A DNS name with at least two labels (internationalised names in their xn-- form)."""
 
 
 class InterestRepresentative(BaseModel):
@@ -27,7 +31,7 @@ class InterestRepresentative(BaseModel):
     def _lower_domains(cls, domains: tuple[str, ...]) -> tuple[str, ...]:
         cleaned = tuple(dict.fromkeys(d.strip().lower().lstrip("@") for d in domains if d.strip()))
         for domain in cleaned:
-            if "." not in domain or " " in domain:
+            if not DOMAIN.fullmatch(domain):
                 raise ValueError(f"not an e-mail domain: {domain!r}")
         return cleaned
 

@@ -118,6 +118,7 @@ class Meeting(Table):
     classification_kind = Varchar(length=40, default="unknown", index=True)
     classification_confidence = Real(default=0.0)
     classification_reasons = JSON(default="[]")
+    classification_representatives = JSON(default="[]")
     classification_decided_by = Varchar(length=10, default="rule")
     classified_at = Timestamptz(null=True, default=None)
     # The collegiality record: entered by staff, never overwritten by a resync.

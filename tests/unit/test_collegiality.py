@@ -260,9 +260,7 @@ def test_short_subject_is_subject_too_short() -> None:
 
 def test_subject_length_is_measured_after_stripping() -> None:
     assert check(record(subject="Tramway ligne B")) == ()
-    assert [v.code for v in check(record(subject="   Tramway ligne   "))] == [
-        "subject_too_short"
-    ]
+    assert [v.code for v in check(record(subject="   Tramway ligne   "))] == ["subject_too_short"]
 
 
 def test_min_subject_length_follows_policy() -> None:
@@ -380,9 +378,7 @@ def test_unnamed_organisation_is_fine_when_names_are_not_required() -> None:
     assert check(record(representatives=(RepresentativePresence(representative_id=COMPANY),))) == ()
 
 
-def test_representative_checks_are_skipped_for_a_meeting_without_interest_representative() -> (
-    None
-):
+def test_representative_checks_are_skipped_for_a_meeting_without_interest_representative() -> None:
     policy = Policy(require_representative_names=True)
 
     assert check(record(representatives=()), policy, with_interest_representative=False) == ()

@@ -135,8 +135,7 @@ def test_wrong_state_message_for_publishing_a_draft_reads_naturally() -> None:
     decision = decide(S.DRAFT, complete_request(A.PUBLISH))
 
     assert decision.refusals[0].fr == (
-        "Seule une rencontre prête à publier peut être publiée. "
-        "Elle est actuellement : brouillon."
+        "Seule une rencontre prête à publier peut être publiée. Elle est actuellement : brouillon."
     )
     assert decision.refusals[0].en == (
         "Only a meeting marked ready can be published. It is currently draft."

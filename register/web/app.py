@@ -1,0 +1,110 @@
+"""The application factory."""
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from asyncpg.exceptions import PostgresConnectionError
+from litestar import Litestar
+from litestar.config.compression import CompressionConfig
+from litestar.exceptions import HTTPException
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template.config import TemplateConfig
+from piccolo.engine.postgres import PostgresEngine
+
+from register import __version__
+from register.logs import configure_logging
+from register.settings import Settings, get_settings
+from register.store.engine import make_engine, prepare_engine, use_engine
+from register.web.access_log import access_log_middleware
+from register.web.health import HealthController
+from register.web.pages import PublicPages
+from register.web.problems import (
+    database_unavailable_handler,
+    http_exception_handler,
+    internal_error_handler,
+)
+
+WEB_DIR = Path(__file__).parent
+
+_MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+
+
+def local_date(moment: datetime, timezone: str) -> str:
+    """A time as the authority's readers expect it: "3 mars 2026, 14 h 30" in local time."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{local.day} {_MONTHS[local.month - 1]} {local.year}, {local.hour} h {local.minute:02d}"
+
+
+def _template_engine(engine: JinjaTemplateEngine) -> None:
+    engine.engine.filters["local_date"] = local_date
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    """The register's web application, bound to the database that `settings` name."""
+    settings = settings or get_settings()
+    configure_logging(settings)
+    engine = make_engine(settings)
+    use_engine(engine)
+
+    async def start_database() -> None:
+        await prepare_engine(engine)
+        if isinstance(engine, PostgresEngine):
+            await engine.start_connection_pool()
+
+    async def stop_database() -> None:
+        if isinstance(engine, PostgresEngine):
+            await engine.close_connection_pool()
+
+    return Litestar(
+        route_handlers=[
+            HealthController,
+            PublicPages,
+            create_static_files_router(
+                path="/static", directories=[WEB_DIR / "static"], include_in_schema=False
+            ),
+        ],
+        on_startup=[start_database],
+        on_shutdown=[stop_database],
+        middleware=[access_log_middleware],
+        exception_handlers={
+            HTTPException: http_exception_handler,
+            PostgresConnectionError: database_unavailable_handler,
+            ConnectionError: database_unavailable_handler,
+            sqlite3.OperationalError: database_unavailable_handler,
+            Exception: internal_error_handler,
+        },
+        template_config=TemplateConfig(
+            directory=WEB_DIR / "templates",
+            engine=JinjaTemplateEngine,
+            engine_callback=_template_engine,
+        ),
+        openapi_config=OpenAPIConfig(
+            title="Registre de transparence des agendas",
+            version=__version__,
+            description="Public register of officials' meetings with interest representatives. "
+            "Every error is an RFC 9457 problem-details document.",
+            path="/schema",
+            render_plugins=[JsonRenderPlugin()],
+        ),
+        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        debug=settings.debug,
+        logging_config=None,
+    )

@@ -1,0 +1,83 @@
+"""`GET /health`: whether this server can answer, checked against the database itself."""
+
+import time
+from typing import Any, ClassVar
+
+from litestar import Controller, Response, get
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
+from pydantic import BaseModel
+
+from register import __version__
+from register.store.migrate import pending_migrations
+from register.store.tables import Authority
+from register.store.transaction import current_engine
+
+
+class DatabaseHealth(BaseModel):
+    engine: str
+    reachable: bool
+    latency_ms: float | None
+    pending_migrations: list[str]
+    error: str | None = None
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+    database: DatabaseHealth
+
+
+async def check_database() -> DatabaseHealth:
+    engine = current_engine()
+    started = time.perf_counter()
+    try:
+        await Authority.raw("SELECT 1")
+        latency = (time.perf_counter() - started) * 1000
+        pending = await pending_migrations()
+    except Exception as error:
+        return DatabaseHealth(
+            engine=str(engine.engine_type),
+            reachable=False,
+            latency_ms=None,
+            pending_migrations=[],
+            error=f"{type(error).__name__}: {error}"[:500],
+        )
+    return DatabaseHealth(
+        engine=str(engine.engine_type),
+        reachable=True,
+        latency_ms=round(latency, 2),
+        pending_migrations=pending,
+    )
+
+
+class HealthController(Controller):
+    path = "/health"
+    tags: ClassVar[list[str]] = ["health"]
+
+    @get(
+        "/",
+        summary="Health of this server and its database",
+        description="200 when the database answers and its schema is up to date; 503 otherwise, "
+        "with what is wrong. Load balancers and monitoring call it.",
+        responses={
+            HTTP_503_SERVICE_UNAVAILABLE: ResponseSpec(
+                data_container=Health,
+                description="The database is unreachable or needs migrating.",
+            )
+        },
+        cache=False,
+    )
+    async def health(self) -> Response[Health]:
+        database = await check_database()
+        healthy = database.reachable and not database.pending_migrations
+        status: dict[str, Any] = {
+            "status": "ok" if healthy else "unavailable",
+            "version": __version__,
+            "database": database,
+        }
+        return Response(
+            Health.model_validate(status),
+            status_code=HTTP_200_OK if healthy else HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Cache-Control": "no-store"},
+        )
