@@ -17,9 +17,9 @@ from piccolo.columns import (
     UUID,
     Boolean,
     Date,
+    DoublePrecision,
     ForeignKey,
     Integer,
-    Real,
     Text,
     Timestamptz,
     Varchar,
@@ -116,7 +116,7 @@ class Meeting(Table):
     calendar_changed_at = Timestamptz(null=True, default=None)
     # Classification.
     classification_kind = Varchar(length=40, default="unknown", index=True)
-    classification_confidence = Real(default=0.0)
+    classification_confidence = DoublePrecision(default=0.0)
     classification_reasons = JSON(default="[]")
     classification_representatives = JSON(default="[]")
     classification_decided_by = Varchar(length=10, default="rule")

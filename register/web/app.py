@@ -14,6 +14,7 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
+from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
 from register import __version__
@@ -57,11 +58,12 @@ def _template_engine(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["local_date"] = local_date
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
-    """The register's web application, bound to the database that `settings` name."""
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> Litestar:
+    """The register's web application, bound to the database that `settings` name (or to
+    `engine`, which tests pass to share theirs)."""
     settings = settings or get_settings()
     configure_logging(settings)
-    engine = make_engine(settings)
+    engine = engine or make_engine(settings)
     use_engine(engine)
 
     async def start_database() -> None:

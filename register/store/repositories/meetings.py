@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 
 from piccolo.columns import Column
+from piccolo.query.functions.aggregate import Count
 
 from register.domain.calendar_data import CalendarData
 from register.domain.classification import Classification, Reason
@@ -262,7 +263,7 @@ async def list_meetings(
 async def count_meetings(authority_id: UUID) -> dict[PublicationState, int]:
     """How many meetings an authority has in each publication state."""
     rows = (
-        await MeetingRow.select(MeetingRow.publication_state, MeetingRow.id.count().as_alias("n"))
+        await MeetingRow.select(MeetingRow.publication_state, Count(alias="n"))
         .where(MeetingRow.authority == authority_id)
         .group_by(MeetingRow.publication_state)
     )

@@ -3,7 +3,7 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.engine import engine_finder
 
-ID = "2026-11-29T12:58:43:000000"
+ID = "2026-11-29T13:04:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "multi-column unique indexes"
 

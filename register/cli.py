@@ -1,0 +1,320 @@
+"""The `register` command: one entry point for serving, migrating, the demo and accounts.
+
+Bad arguments get one line on standard error and exit status 2 (the convention of Unix tools);
+a failure while working gets one line and status 1.
+"""
+
+import asyncio
+import os
+import socket
+import sys
+import warnings
+from collections.abc import Callable, Coroutine
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from register import __version__
+from register.domain.kinds import StaffRole
+
+T = TypeVar("T")
+
+PASSWORD_VARIABLE = "REGISTER_NEW_PASSWORD"  # noqa: S105 - the name of a variable
+
+
+class CommandError(click.ClickException):
+    """A failure while carrying out a command: one line, exit status 1."""
+
+    exit_code = 1
+
+
+def _fail(message: str) -> NoReturn:
+    raise CommandError(message)
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    with warnings.catch_warnings():
+        # Piccolo warns on a failed connection; the command reports it in one line instead.
+        warnings.filterwarnings("ignore", module="piccolo.engine.base")
+        return asyncio.run(coroutine)
+
+
+def database_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """`--data-dir` and `--database-url` on every command; they override the environment and
+    are passed on to server workers through it."""
+    command = click.option(
+        "--database-url",
+        envvar="DATABASE_URL",
+        metavar="URL",
+        help="postgresql://… to use PostgreSQL (env DATABASE_URL); SQLite when unset.",
+    )(command)
+    return click.option(
+        "--data-dir",
+        envvar="REGISTER_DATA_DIR",
+        type=click.Path(file_okay=False, path_type=Path),
+        metavar="DIR",
+        help="Where the SQLite database and local state live (env REGISTER_DATA_DIR; "
+        "default ./data).",
+    )(command)
+
+
+def _configure(data_dir: Path | None, database_url: str | None) -> Any:
+    """Settings for this run, with the options exported so that child processes see them."""
+    from pydantic import ValidationError
+
+    from register.settings import Settings, get_settings
+
+    if data_dir is not None:
+        os.environ["REGISTER_DATA_DIR"] = str(data_dir)
+    if database_url is not None:
+        os.environ["DATABASE_URL"] = database_url
+    get_settings.cache_clear()
+    try:
+        settings = get_settings()
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise click.UsageError(f"invalid setting {where}: {first['msg']}") from error
+    if not isinstance(settings, Settings):  # pragma: no cover - get_settings returns Settings
+        raise TypeError(settings)
+    return settings
+
+
+async def _open_database(settings: Any) -> Any:
+    """Bind the tables to the configured database and bring its schema up to date."""
+    from register.store.engine import ConfigurationError, make_engine
+    from register.store.migrate import MigrationError, migrate
+
+    try:
+        engine = make_engine(settings)
+    except ConfigurationError as error:
+        raise click.UsageError(str(error)) from error
+    try:
+        applied = await migrate(engine)
+    except (OSError, MigrationError, ConfigurationError) as error:
+        _fail(f"cannot prepare the database: {error}")
+    except Exception as error:
+        if type(error).__module__.startswith(("asyncpg", "sqlite3")):
+            _fail(f"cannot prepare the database: {type(error).__name__}: {error}")
+        raise
+    return engine, applied
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Fail before doing any work when the server could not listen anyway."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as error:
+            _fail(f"cannot listen on {host}:{port}: {error.strerror}")
+
+
+def _serve(settings: Any, host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    os.environ["REGISTER_HOST"], os.environ["REGISTER_PORT"] = host, str(port)
+    click.echo(f"Serving the register at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    uvicorn.run(
+        "register.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    )
+
+
+host_option = click.option(
+    "--host", envvar="REGISTER_HOST", default="127.0.0.1", show_default=True, help="Address."
+)
+port_option = click.option(
+    "--port",
+    envvar="REGISTER_PORT",
+    type=click.IntRange(1, 65535),
+    default=8000,
+    show_default=True,
+    help="Port.",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="register")
+def cli() -> None:
+    """Agenda transparency register: officials' meetings with interest representatives."""
+
+
+@cli.command()
+@database_options
+def migrate(data_dir: Path | None, database_url: str | None) -> None:
+    """Create or update the database schema (safe to run again: a no-op when up to date)."""
+    settings = _configure(data_dir, database_url)
+    _, applied = _run(_open_database(settings))
+    if applied:
+        click.echo(f"Applied {len(applied)} migration(s): {', '.join(applied)}")
+    else:
+        click.echo("The database is up to date; nothing to do.")
+
+
+@cli.command()
+@database_options
+@host_option
+@port_option
+@click.option(
+    "--workers",
+    envvar="REGISTER_WORKERS",
+    type=click.IntRange(1, 64),
+    default=1,
+    show_default=True,
+    help="Server processes.",
+)
+def serve(
+    data_dir: Path | None, database_url: str | None, host: str, port: int, workers: int
+) -> None:
+    """Run the web server (after bringing the schema up to date)."""
+    settings = _configure(data_dir, database_url)
+    _check_port_free(host, port)
+    _run(_open_database(settings))
+    _serve(settings, host, port, workers)
+
+
+@cli.command()
+@database_options
+@host_option
+@port_option
+@click.option("--seed", type=int, default=2026, show_default=True, help="Random seed of the data.")
+@click.option("--no-serve", is_flag=True, help="Only load the demo data, do not start the server.")
+def demo(
+    data_dir: Path | None,
+    database_url: str | None,
+    host: str,
+    port: int,
+    seed: int,
+    no_serve: bool,
+) -> None:
+    """Load a demo city (officials, organisations, a few hundred meetings) and serve it."""
+    from register.services.demo import seed_demo
+
+    settings = _configure(data_dir, database_url)
+    if not no_serve:
+        _check_port_free(host, port)
+
+    async def load() -> Any:
+        await _open_database(settings)
+        return await seed_demo(now=datetime.now(UTC), seed=seed)
+
+    summary = _run(load())
+    verb = "Loaded" if summary.created else "Already loaded"
+    click.echo(
+        f"{verb}: {summary.authority_slug} with {summary.officials} officials, "
+        f"{summary.representatives} organisations and {summary.meetings} meetings."
+    )
+    if not no_serve:
+        _serve(settings, host, port, 1)
+
+
+@cli.command()
+@database_options
+@click.option("--username", required=True, help="Login name.")
+@click.option(
+    "--role",
+    type=click.Choice([role.value for role in StaffRole]),
+    required=True,
+    help="administrator: everything; editor: review and publish; official: read-only.",
+)
+@click.option(
+    "--authority",
+    "authorities",
+    multiple=True,
+    metavar="SLUG",
+    help="Authority the user works for (repeat for several); not needed for administrators.",
+)
+@click.option("--email", default="", help="E-mail address.")
+@click.option("--full-name", default="", help="Name shown in the back office.")
+def createuser(
+    data_dir: Path | None,
+    database_url: str | None,
+    username: str,
+    role: str,
+    authorities: tuple[str, ...],
+    email: str,
+    full_name: str,
+) -> None:
+    """Create a staff account. The password is read from REGISTER_NEW_PASSWORD or asked for,
+    never taken from the command line (where other users could see it)."""
+    from register.services.accounts import AccountError, create_user
+
+    settings = _configure(data_dir, database_url)
+    password = os.environ.get(PASSWORD_VARIABLE) or click.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+
+    async def create() -> Any:
+        await _open_database(settings)
+        return await create_user(
+            username=username,
+            password=password,
+            role=StaffRole(role),
+            authority_slugs=list(authorities),
+            email=email,
+            full_name=full_name,
+        )
+
+    try:
+        user = _run(create())
+    except AccountError as error:
+        _fail(str(error))
+    except ValueError as error:  # the domain refused a value (e.g. the user name's pattern)
+        raise click.UsageError(str(error).splitlines()[-1].strip()) from error
+    click.echo(f"Created {user.role.value} {user.username}.")
+
+
+@cli.command("verify-log")
+@database_options
+def verify_log_command(data_dir: Path | None, database_url: str | None) -> None:
+    """Check the publication log's hash chain; exit status 1 if it was tampered with."""
+    from register.store.repositories.publication_log import verify_log
+
+    settings = _configure(data_dir, database_url)
+
+    async def verify() -> Any:
+        await _open_database(settings)
+        return await verify_log()
+
+    checked, problems = _run(verify())
+    for problem in problems:
+        click.echo(f"entry {problem.seq}: {problem.message.en}", err=True)
+    if problems:
+        _fail(f"{len(problems)} problem(s) in {checked} entries")
+    click.echo(f"The publication log verifies: {checked} entries, no problem.")
+
+
+def main(argv: list[str] | None = None) -> NoReturn:
+    """Run the command line; usage errors become one line on standard error and status 2."""
+    try:
+        cli.main(args=argv, prog_name="register", standalone_mode=False)
+    except click.UsageError as error:
+        command = (
+            f"register {error.ctx.command_path.split(' ', 1)[1]} "
+            if error.ctx and " " in error.ctx.command_path
+            else "register "
+        )
+        click.echo(
+            f"register: error: {error.format_message()} (see '{command.strip()} --help')", err=True
+        )
+        sys.exit(2)
+    except click.ClickException as error:
+        click.echo(f"register: error: {error.format_message()}", err=True)
+        sys.exit(error.exit_code)
+    except click.Abort:
+        click.echo("register: aborted", err=True)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    sys.exit(0)
