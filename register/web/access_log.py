@@ -3,6 +3,7 @@
 import time
 
 import structlog
+from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 _log = structlog.get_logger("register.access")
@@ -10,7 +11,7 @@ _log = structlog.get_logger("register.access")
 
 def access_log_middleware(app: ASGIApp) -> ASGIApp:
     async def middleware(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != ScopeType.HTTP:
             await app(scope, receive, send)
             return
         started = time.perf_counter()

@@ -3,6 +3,7 @@
 import sqlite3
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from asyncpg.exceptions import PostgresConnectionError
@@ -58,7 +59,7 @@ def _template_engine(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["local_date"] = local_date
 
 
-def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> Litestar:
+def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None = None) -> Litestar:
     """The register's web application, bound to the database that `settings` name (or to
     `engine`, which tests pass to share theirs)."""
     settings = settings or get_settings()

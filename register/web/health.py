@@ -1,7 +1,7 @@
 """`GET /health`: whether this server can answer, checked against the database itself."""
 
 import time
-from typing import Any, ClassVar
+from typing import Any
 
 from litestar import Controller, Response, get
 from litestar.openapi.datastructures import ResponseSpec
@@ -53,7 +53,7 @@ async def check_database() -> DatabaseHealth:
 
 class HealthController(Controller):
     path = "/health"
-    tags: ClassVar[list[str]] = ["health"]
+    tags = ("health",)
 
     @get(
         "/",

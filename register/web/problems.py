@@ -67,7 +67,7 @@ def problem(
             status_code=status,
             headers=headers,
             media_type=MediaType.HTML,
-        )  # type: ignore[return-value]
+        )
     body: dict[str, Any] = {
         "type": PROBLEM_BASE + (kind or _TYPES.get(status, "error")),
         "title": title,
