@@ -1,12 +1,14 @@
 """Choosing and binding the database engine: SQLite by default, PostgreSQL by `DATABASE_URL`."""
 
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from piccolo.apps.migrations.tables import Migration
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.table import Table
 
 from register.settings import Settings
 
@@ -17,7 +19,7 @@ class ConfigurationError(ValueError):
     """A setting that cannot work, with a message saying how to fix it."""
 
 
-def make_engine(settings: Settings) -> Engine:
+def make_engine(settings: Settings) -> Engine[Any]:
     """The engine the settings ask for; SQLite creates its data directory on first use."""
     if settings.database_url:
         scheme = urlsplit(settings.database_url).scheme.split("+")[0]
@@ -31,11 +33,11 @@ def make_engine(settings: Settings) -> Engine:
     return SQLiteEngine(path=str(settings.sqlite_path), timeout=30)
 
 
-def engine_name(engine: Engine) -> str:
+def engine_name(engine: Engine[Any]) -> str:
     return str(engine.engine_type)
 
 
-def use_engine(engine: Engine) -> None:
+def use_engine(engine: Engine[Any]) -> None:
     """Point every table, and Piccolo's migration runner, at `engine`.
 
     Piccolo binds tables to an engine when their module is imported; rebinding lets the CLI's
@@ -46,11 +48,12 @@ def use_engine(engine: Engine) -> None:
     from register.store.piccolo_app import APP_CONFIG
 
     conf.DB = engine
-    for table in [*APP_CONFIG.table_classes, Migration]:
+    tables: list[type[Table]] = [*APP_CONFIG.table_classes, Migration]
+    for table in tables:
         table._meta.db = engine
 
 
-async def prepare_engine(engine: Engine) -> None:
+async def prepare_engine(engine: Engine[Any]) -> None:
     """Before first use: create SQLite's data directory, and turn on WAL mode (it persists in
     the file) so that readers never wait for a writer."""
     if isinstance(engine, SQLiteEngine):

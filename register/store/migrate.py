@@ -2,6 +2,7 @@
 
 import contextlib
 import io
+from typing import Any
 
 from piccolo.apps.migrations.commands.base import BaseMigrationManager
 from piccolo.apps.migrations.commands.forwards import run_forwards
@@ -34,7 +35,7 @@ async def pending_migrations() -> list[str]:
     return [migration_id for migration_id in known_migrations() if migration_id not in done]
 
 
-async def migrate(engine: Engine) -> list[str]:
+async def migrate(engine: Engine[Any]) -> list[str]:
     """Apply the pending migrations to `engine` and return their ids (none when up to date).
 
     Piccolo's runner prints as it goes; its output is kept and shown only if it fails.

@@ -12,6 +12,8 @@ PostgreSQL both support (SQLite cannot add a table constraint after creation):
 - publication_entry (meeting, version).
 """
 
+from typing import Any
+
 from piccolo.columns import (
     JSON,
     UUID,
@@ -90,7 +92,9 @@ class InterestRepresentative(Table):
     website = Varchar(length=500, null=True, default=None)
     category = Varchar(length=200, default="")
     hatvp_registered = Boolean(default=False)
-    merged_into = ForeignKey("self", null=True, default=None, on_delete=OnDelete.set_null)
+    merged_into: ForeignKey[Any] = ForeignKey(
+        "self", null=True, default=None, on_delete=OnDelete.set_null
+    )
     created_at = Timestamptz()
     updated_at = Timestamptz()
 

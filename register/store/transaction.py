@@ -1,7 +1,7 @@
 """Write transactions that behave the same on SQLite and PostgreSQL."""
 
 from contextlib import AbstractAsyncContextManager
-from typing import Any
+from typing import Any, cast
 
 from piccolo.engine.base import Engine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
@@ -9,11 +9,11 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from register.store import conf
 
 
-def current_engine() -> Engine:
+def current_engine() -> Engine[Any]:
     return conf.DB
 
 
-def is_sqlite(engine: Engine | None = None) -> bool:
+def is_sqlite(engine: Engine[Any] | None = None) -> bool:
     return isinstance(engine or current_engine(), SQLiteEngine)
 
 
@@ -26,5 +26,8 @@ def writing() -> AbstractAsyncContextManager[Any]:
     """
     engine = current_engine()
     if isinstance(engine, SQLiteEngine):
-        return engine.transaction(transaction_type=TransactionType.immediate)
-    return engine.transaction()
+        return cast(
+            AbstractAsyncContextManager[Any],
+            engine.transaction(transaction_type=TransactionType.immediate),
+        )
+    return cast(AbstractAsyncContextManager[Any], engine.transaction())

@@ -36,7 +36,7 @@ async def events_for(entity: str, entity_id: str) -> list[AuditEvent]:
     rows = (
         await AuditRow.select()
         .where(AuditRow.entity == entity, AuditRow.entity_id == entity_id)
-        .order_by(AuditRow.id)
+        .order_by(AuditRow._meta.primary_key)
         .output(load_json=True)
     )
     return [_from_row(row) for row in rows]

@@ -87,7 +87,7 @@ def _from_row(
     )
 
 
-def _values(meeting: Meeting) -> dict[Column, Any]:
+def _values(meeting: Meeting) -> dict[Column | str, Any]:
     source = meeting.source
     record = meeting.record
     classification = meeting.classification
@@ -130,6 +130,10 @@ def _values(meeting: Meeting) -> dict[Column, Any]:
     }
 
 
+def _name(column: Column | str) -> str:
+    return column if isinstance(column, str) else column._meta.name
+
+
 async def _replace_presence(meeting: Meeting) -> None:
     await OfficialPresence.delete().where(OfficialPresence.meeting == meeting.id)
     await PresenceRow.delete().where(PresenceRow.meeting == meeting.id)
@@ -161,7 +165,7 @@ async def add_meeting(meeting: Meeting) -> Meeting:
     values[MeetingRow.lock_version] = 0
     async with writing():
         await MeetingRow.insert(
-            MeetingRow(id=meeting.id, **{column._meta.name: v for column, v in values.items()})
+            MeetingRow(id=meeting.id, **{_name(column): v for column, v in values.items()})
         )
         await _replace_presence(meeting)
     return meeting.model_copy(update={"lock_version": 0})

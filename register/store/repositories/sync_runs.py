@@ -44,7 +44,7 @@ async def record_run(run: SyncRun) -> int:
             error=run.error,
             worker=run.worker,
         )
-    ).returning(SyncRunRow.id)
+    ).returning(SyncRunRow._meta.primary_key)
     return int(rows[0]["id"])
 
 
@@ -61,14 +61,14 @@ async def finish_run(run_number: int, run: SyncRun) -> None:
             SyncRunRow.failures: [f.model_dump(mode="json") for f in run.failures],
             SyncRunRow.error: run.error,
         }
-    ).where(SyncRunRow.id == run_number)
+    ).where(SyncRunRow._meta.primary_key == run_number)
 
 
 async def runs_for_source(source_id: UUID, *, limit: int = 20) -> list[SyncRun]:
     rows = (
         await SyncRunRow.select()
         .where(SyncRunRow.source == source_id)
-        .order_by(SyncRunRow.id, ascending=False)
+        .order_by(SyncRunRow._meta.primary_key, ascending=False)
         .limit(limit)
         .output(load_json=True)
     )
