@@ -44,8 +44,10 @@ def _required() -> bool:
     return os.environ.get("REGISTER_REQUIRE_BROWSER", "") not in {"", "0", "false", "no"}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
+    """A headless Chromium for one test module: Playwright's synchronous API runs an event loop
+    of its own, which must be gone before the asynchronous tests of other modules run."""
     reason = _browser_missing()
     if reason:
         if _required():
