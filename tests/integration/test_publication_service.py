@@ -8,37 +8,25 @@ import pytest
 from piccolo.engine.base import Engine
 
 from register.domain.calendar_data import CalendarData
-from register.domain.kinds import LegalGround, OfficialKind, PublicationState, Visibility
+from register.domain.kinds import LegalGround, PublicationState, Visibility
 from register.domain.meeting import Meeting
 from register.domain.official import Official
 from register.domain.publication import PublicationAction
 from register.domain.representative import InterestRepresentative
 from register.queries import latest_published, register_summary
 from register.services.publication import ActionRefusedError, Actor, apply_action
-from register.store.repositories import audit, authorities, meetings, officials, representatives
+from register.store.repositories import audit, meetings
 from register.store.repositories.publication_log import entries_for_meeting, verify_log
 from tests import factories
+from tests.stored import store_register
 
 ACTOR = Actor(label="test-editor")
 NOW = datetime(2026, 3, 20, 9, 0, tzinfo=UTC)
 
 
 async def _register() -> tuple[Official, Official, InterestRepresentative]:
-    authority = factories.authority()
-    await authorities.save_authority(authority)
-    owner = factories.official(authority.id)
-    colleague = factories.official(
-        authority.id,
-        slug="paul-petit",
-        full_name="Paul Petit",
-        kind=OfficialKind.STAFF,
-        role="Directeur de cabinet",
-    )
-    for official in (owner, colleague):
-        await officials.save_official(official)
-    rep = factories.representative()
-    await representatives.save_representative(rep)
-    return owner, colleague, rep
+    stored = await store_register()
+    return stored.owner, stored.colleague, stored.representative
 
 
 async def _complete_meeting(**overrides: object) -> Meeting:

@@ -16,7 +16,6 @@ from register.domain.kinds import (
     Decider,
     LegalGround,
     LogAction,
-    OfficialKind,
     PublicationState,
     SourceKind,
     StaffRole,
@@ -42,26 +41,9 @@ from register.store.repositories import (
 from register.store.repositories.errors import ConflictError, NotFoundError
 from register.store.tables import PublicationEntry
 from tests import factories
+from tests.stored import store_register
 
 UNIQUE_VIOLATIONS = (sqlite3.IntegrityError, asyncpg.UniqueViolationError)
-
-
-async def _stored_official(db: Engine) -> tuple:
-    authority = factories.authority()
-    await authorities.save_authority(authority)
-    owner = factories.official(authority.id)
-    colleague = factories.official(
-        authority.id,
-        slug="paul-petit",
-        full_name="Paul Petit",
-        kind=OfficialKind.STAFF,
-        role="Directeur de cabinet",
-    )
-    await officials.save_official(owner)
-    await officials.save_official(colleague)
-    rep = factories.representative()
-    await representatives.save_representative(rep)
-    return authority, owner, colleague, rep
 
 
 async def _stored_source(official_id) -> CalendarSource:
@@ -141,7 +123,7 @@ async def test_hatvp_id_is_unique_across_representatives(db: Engine) -> None:
 
 
 async def test_calendar_source_round_trip_keeps_ciphertext_and_sync_state(db: Engine) -> None:
-    _, owner, _, _ = await _stored_official(db)
+    _, owner, _, _ = await store_register()
     last_success = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
     source = CalendarSource(
         id=new_id(),
@@ -161,7 +143,7 @@ async def test_calendar_source_round_trip_keeps_ciphertext_and_sync_state(db: En
 
 
 async def test_meeting_round_trip_with_collegiality_record(db: Engine) -> None:
-    authority, owner, colleague, rep = await _stored_official(db)
+    authority, owner, colleague, rep = await store_register()
     source = await _stored_source(owner.id)
     meeting = factories.meeting(
         authority.id,
@@ -186,7 +168,7 @@ async def test_meeting_round_trip_with_collegiality_record(db: Engine) -> None:
 
 
 async def test_meeting_times_keep_the_instant_and_the_original_zone(db: Engine) -> None:
-    authority, owner, _, _ = await _stored_official(db)
+    authority, owner, _, _ = await store_register()
     # 02:30 local on the night clocks go forward in Paris does not exist; 03:30 CEST does.
     starts = datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
     meeting = factories.meeting(
@@ -207,7 +189,7 @@ async def test_meeting_times_keep_the_instant_and_the_original_zone(db: Engine) 
 
 
 async def test_one_meeting_per_source_uid_and_recurrence_id(db: Engine) -> None:
-    authority, owner, _, _ = await _stored_official(db)
+    authority, owner, _, _ = await store_register()
     source = await _stored_source(owner.id)
     key = factories.source_key(source.id, uid="weekly@cal", recurrence_id="20260310T090000Z")
     await meetings.add_meeting(factories.meeting(authority.id, owner.id, source=key))
@@ -238,7 +220,7 @@ async def test_one_meeting_per_source_uid_and_recurrence_id(db: Engine) -> None:
 
 
 async def test_update_meeting_refuses_a_stale_version(db: Engine) -> None:
-    authority, owner, colleague, rep = await _stored_official(db)
+    authority, owner, colleague, rep = await store_register()
     meeting = await meetings.add_meeting(factories.meeting(authority.id, owner.id))
     first_edit = meeting.model_copy(
         update={"record": factories.complete_record(owner, colleague, rep)}
@@ -264,13 +246,13 @@ async def test_update_meeting_refuses_a_stale_version(db: Engine) -> None:
 
 
 async def test_update_of_an_unknown_meeting_is_not_found(db: Engine) -> None:
-    authority, owner, _, _ = await _stored_official(db)
+    authority, owner, _, _ = await store_register()
     with pytest.raises(NotFoundError):
         await meetings.update_meeting(factories.meeting(authority.id, owner.id))
 
 
 async def test_update_meeting_replaces_presence_and_classification(db: Engine) -> None:
-    authority, owner, colleague, rep = await _stored_official(db)
+    authority, owner, colleague, rep = await store_register()
     meeting = await meetings.add_meeting(
         factories.meeting(
             authority.id,
@@ -303,7 +285,7 @@ async def test_update_meeting_replaces_presence_and_classification(db: Engine) -
 
 
 async def test_staff_user_round_trip_with_memberships(db: Engine) -> None:
-    authority, owner, _, _ = await _stored_official(db)
+    authority, owner, _, _ = await store_register()
     user = StaffUser(
         id=new_id(),
         username="editrice",
@@ -343,7 +325,7 @@ async def test_audit_events_round_trip_in_order(db: Engine) -> None:
 
 
 async def test_sync_run_recorded_then_finished(db: Engine) -> None:
-    _, owner, _, _ = await _stored_official(db)
+    _, owner, _, _ = await store_register()
     source = await _stored_source(owner.id)
     started = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
     run = SyncRun(source_id=source.id, started_at=started, worker="worker-1")
@@ -364,7 +346,7 @@ async def test_sync_run_recorded_then_finished(db: Engine) -> None:
 
 
 async def test_publication_log_appends_a_verifiable_chain(db: Engine) -> None:
-    authority, owner, _, _ = await _stored_official(db)
+    authority, owner, _, _ = await store_register()
     meeting = await meetings.add_meeting(factories.meeting(authority.id, owner.id))
     moment = datetime(2026, 3, 12, 10, 0, tzinfo=UTC)
     from register.store.transaction import writing
@@ -395,7 +377,7 @@ async def test_publication_log_appends_a_verifiable_chain(db: Engine) -> None:
 
 
 async def test_tampering_with_a_stored_log_entry_is_detected(db: Engine) -> None:
-    authority, owner, _, _ = await _stored_official(db)
+    authority, owner, _, _ = await store_register()
     meeting = await meetings.add_meeting(factories.meeting(authority.id, owner.id))
     from register.store.transaction import writing
 
@@ -419,7 +401,7 @@ async def test_tampering_with_a_stored_log_entry_is_detected(db: Engine) -> None
 
 
 async def test_concurrent_appends_form_a_single_chain(db: Engine) -> None:
-    authority, owner, _, _ = await _stored_official(db)
+    authority, owner, _, _ = await store_register()
     meeting_ids = [
         (await meetings.add_meeting(factories.meeting(authority.id, owner.id))).id for _ in range(8)
     ]

@@ -8,8 +8,9 @@ from piccolo.engine.base import Engine
 
 from register.domain.publication import PublicationAction
 from register.services.publication import Actor, apply_action
-from register.store.repositories import authorities, meetings, officials, representatives
+from register.store.repositories import meetings
 from tests import factories
+from tests.stored import store_register
 
 
 async def test_health_is_ok_when_the_database_answers_and_is_migrated(
@@ -87,14 +88,7 @@ async def test_browser_asking_for_a_missing_page_gets_an_html_error_page(
 
 
 async def test_home_page_lists_published_meetings_only(client: httpx.AsyncClient) -> None:
-    authority = factories.authority(name="Ville de Clairval")
-    await authorities.save_authority(authority)
-    owner = factories.official(authority.id, full_name="Marie Durand")
-    colleague = factories.official(authority.id, slug="paul-petit", full_name="Paul Petit")
-    for official in (owner, colleague):
-        await officials.save_official(official)
-    rep = factories.representative(name="Fédération des bâtisseurs du Val")
-    await representatives.save_representative(rep)
+    authority, owner, colleague, rep = await store_register(name="Ville de Clairval")
     published = await meetings.add_meeting(
         factories.meeting(
             authority.id,
