@@ -76,7 +76,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
         if isinstance(engine, PostgresEngine):
             await engine.close_connection_pool()
 
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             HealthController,
             PublicPages,
@@ -86,7 +86,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
         ],
         on_startup=[start_database],
         on_shutdown=[stop_database],
-        middleware=[access_log_middleware],
         exception_handlers={
             HTTPException: http_exception_handler,
             PostgresConnectionError: database_unavailable_handler,
@@ -111,3 +110,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
         debug=settings.debug,
         logging_config=None,
     )
+    # Outermost, so that every answer is logged, routing failures (404, 405) included.
+    app.asgi_handler = access_log_middleware(app.asgi_handler)
+    return app

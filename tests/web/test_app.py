@@ -1,8 +1,10 @@
 """Health, OpenAPI, problem details and the home page, on SQLite and PostgreSQL."""
 
+import logging
 from datetime import UTC, datetime
 
 import httpx
+import pytest
 from piccolo.apps.migrations.tables import Migration
 from piccolo.engine.base import Engine
 
@@ -124,3 +126,19 @@ async def test_static_stylesheet_is_served(client: httpx.AsyncClient) -> None:
 
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/css")
+
+
+async def test_every_answer_is_logged_with_its_status_and_duration(
+    client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="register.access")
+
+    await client.get("/health")
+    await client.get("/missing")
+
+    entries = [r.msg for r in caplog.records if r.name == "register.access"]
+    assert [(e["method"], e["path"], e["status"]) for e in entries] == [  # type: ignore[index]
+        ("GET", "/health", 200),
+        ("GET", "/missing", 404),
+    ]
+    assert all(e["duration_ms"] >= 0 for e in entries)  # type: ignore[index]
