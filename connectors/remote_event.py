@@ -1,0 +1,55 @@
+"""What a connector reports about one occurrence of a calendar event.
+
+Plain values, independent of the server they came from: times are aware and in UTC with the
+event's own IANA zone kept, and every occurrence has a stable key (UID + recurrence id).
+"""
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from register.domain.kinds import MeetingStatus, Visibility
+
+
+class EventKey(BaseModel):
+    """Which occurrence: the event's UID and, for an occurrence of a series, its RECURRENCE-ID
+    in UTC (`20260310T090000Z`) or as a date for all-day series (`20260310`); empty otherwise."""
+
+    model_config = ConfigDict(frozen=True)
+
+    uid: str = Field(min_length=1, max_length=1000)
+    recurrence_id: str = Field(default="", max_length=64)
+
+
+class Person(BaseModel):
+    """An organizer or attendee (RFC 5545 §3.8.4.1, §3.8.4.3)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    email: str | None = None
+    name: str | None = None
+    role: str | None = None
+    status: str | None = None
+
+
+class RemoteEvent(BaseModel):
+    """One occurrence, as the calendar says it is."""
+
+    model_config = ConfigDict(frozen=True)
+
+    key: EventKey
+    href: str = Field(description="The calendar object (resource) the occurrence comes from.")
+    start: datetime
+    end: datetime | None = None
+    timezone: str = Field(description="IANA name of the zone the event was written in.")
+    all_day: bool = False
+    summary: str = ""
+    location: str = ""
+    description: str = ""
+    organizer: Person | None = None
+    attendees: tuple[Person, ...] = ()
+    categories: tuple[str, ...] = ()
+    status: MeetingStatus = MeetingStatus.CONFIRMED
+    visibility: Visibility = Visibility.PUBLIC
+    sequence: int = 0
+    last_modified: datetime | None = None
