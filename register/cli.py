@@ -17,7 +17,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from register import __version__
-from register.domain.kinds import StaffRole
+from register.domain.kinds import SourceKind, StaffRole
 
 T = TypeVar("T")
 
@@ -188,6 +188,13 @@ def serve(
 @database_options
 @host_option
 @port_option
+@click.option(
+    "--caldav-port",
+    type=click.IntRange(1, 65535),
+    default=5232,
+    show_default=True,
+    help="Port of the demo's own CalDAV server (Radicale, on 127.0.0.1).",
+)
 @click.option("--seed", type=int, default=2026, show_default=True, help="Random seed of the data.")
 @click.option("--no-serve", is_flag=True, help="Only load the demo data, do not start the server.")
 def demo(
@@ -195,28 +202,40 @@ def demo(
     database_url: str | None,
     host: str,
     port: int,
+    caldav_port: int,
     seed: int,
     no_serve: bool,
 ) -> None:
-    """Load a demo city (officials, organisations, a few hundred meetings) and serve it."""
+    """Start a CalDAV server holding a demo city's calendars (officials, organisations, a few
+    hundred meetings), connect and sync them, publish, and serve the register."""
     from register.services.demo import seed_demo
+    from register.services.demo.caldav_server import CalDAVServerError, DemoCalDAVServer
 
     settings = _configure(data_dir, database_url)
     if not no_serve:
         _check_port_free(host, port)
+    server = DemoCalDAVServer(settings.data_dir / "caldav", caldav_port)
 
     async def load() -> Any:
         await _open_database(settings)
-        return await seed_demo(now=datetime.now(UTC), seed=seed)
+        return await seed_demo(now=datetime.now(UTC), settings=settings, caldav=server, seed=seed)
 
-    summary = _run(load())
-    verb = "Loaded" if summary.created else "Already loaded"
-    click.echo(
-        f"{verb}: {summary.authority_slug} with {summary.officials} officials, "
-        f"{summary.representatives} organisations and {summary.meetings} meetings."
-    )
-    if not no_serve:
-        _serve(settings, host, port, 1)
+    try:
+        server.start()
+    except CalDAVServerError as error:
+        _fail(str(error))
+    try:
+        click.echo(f"Demo CalDAV server (Radicale) at {server.base_url}/", err=True)
+        summary = _run(load())
+        verb = "Loaded" if summary.created else "Already loaded"
+        click.echo(
+            f"{verb}: {summary.authority_slug} with {summary.officials} officials, "
+            f"{summary.representatives} organisations and {summary.meetings} meetings."
+        )
+        if not no_serve:
+            _serve(settings, host, port, 1)
+    finally:
+        server.stop()
 
 
 @cli.command()
@@ -273,6 +292,174 @@ def createuser(
     except ValueError as error:  # the domain refused a value (e.g. the user name's pattern)
         raise click.UsageError(str(error).splitlines()[-1].strip()) from error
     click.echo(f"Created {user.role.value} {user.username}.")
+
+
+SOURCE_PASSWORD_VARIABLE = "REGISTER_SOURCE_PASSWORD"  # noqa: S105 - the name of a variable
+
+
+@cli.group()
+def source() -> None:
+    """Connect officials' calendars (CalDAV or ICS) and see how their syncs go."""
+
+
+@source.command("add")
+@database_options
+@click.option("--official", required=True, metavar="SLUG", help="Whose calendar it is.")
+@click.option("--authority", metavar="SLUG", help="The official's authority, if ambiguous.")
+@click.option(
+    "--kind",
+    type=click.Choice([kind.value for kind in SourceKind]),
+    default=SourceKind.CALDAV.value,
+    show_default=True,
+    help="caldav: a CalDAV calendar or principal; ics: a subscription address (webcal://…).",
+)
+@click.option("--url", required=True, help="Calendar, principal or subscription address.")
+@click.option("--username", default="", help="User name on the calendar server, if any.")
+def source_add(
+    data_dir: Path | None,
+    database_url: str | None,
+    official: str,
+    authority: str | None,
+    kind: str,
+    url: str,
+    username: str,
+) -> None:
+    """Connect a calendar. The password (or app token) is read from REGISTER_SOURCE_PASSWORD or
+    asked for when a user name is given, and stored encrypted."""
+    from register.services.credentials import CredentialsError
+    from register.services.sources import SourceError, add_source, find_official
+
+    settings = _configure(data_dir, database_url)
+    password = os.environ.get(SOURCE_PASSWORD_VARIABLE, "")
+    if username and not password:
+        password = click.prompt(
+            "Password or app token", hide_input=True, default="", show_default=False
+        )
+
+    async def add() -> Any:
+        await _open_database(settings)
+        owner = await find_official(official, authority)
+        return await add_source(
+            owner,
+            kind=SourceKind(kind),
+            url=url,
+            username=username,
+            password=password,
+            settings=settings,
+        )
+
+    try:
+        added = _run(add())
+    except (SourceError, CredentialsError) as error:
+        _fail(str(error))
+    click.echo(f"Added {added.kind.value} source {added.id} for {official}.")
+
+
+@source.command("list")
+@database_options
+def source_list(data_dir: Path | None, database_url: str | None) -> None:
+    """Every calendar source with its health and last sync."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from register.services.sources import age, source_statuses
+
+    settings = _configure(data_dir, database_url)
+
+    async def load() -> Any:
+        await _open_database(settings)
+        return await source_statuses()
+
+    statuses = _run(load())
+    table = Table(title=f"{len(statuses)} calendar source(s)")
+    for column in ("id", "official", "kind", "url", "health", "last success", "last run"):
+        table.add_column(column)
+    for status in statuses:
+        health = status.source.health
+        run = status.last_run
+        table.add_row(
+            str(status.source.id),
+            status.official.full_name if status.official else "?",
+            status.source.kind.value,
+            status.source.url,
+            "ok"
+            if health.healthy
+            else f"failing ×{health.consecutive_failures}: {health.last_error}",
+            age(health.last_success_at),
+            f"{run.status.value} {age(run.started_at)}" if run else "never",
+        )
+    Console(width=200).print(table)
+
+
+@cli.command()
+@database_options
+@click.argument("source_ids", nargs=-1, metavar="[SOURCE_ID]...")
+def sync(data_dir: Path | None, database_url: str | None, source_ids: tuple[str, ...]) -> None:
+    """Sync the given calendar sources (all enabled ones by default); exit status 1 when one
+    failed."""
+    from uuid import UUID
+
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from register.services.sync import SourceResult, sync_sources
+    from register.store.repositories.sources import list_sources
+
+    settings = _configure(data_dir, database_url)
+    try:
+        wanted = [UUID(value) for value in source_ids]
+    except ValueError as error:
+        raise click.UsageError(f"not a source id: {error}") from error
+    console = Console(stderr=True, width=200)
+
+    async def run_all() -> list[SourceResult]:
+        await _open_database(settings)
+        sources = {s.id: s for s in await list_sources()}
+        unknown = [str(i) for i in wanted if i not in sources]
+        if unknown:
+            _fail(f"no calendar source {', '.join(unknown)}")
+        ids = wanted or [i for i, s in sources.items() if s.enabled]
+        with Progress(
+            SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console
+        ) as progress:
+            tasks = {i: progress.add_task(f"{sources[i].url}", total=1, start=False) for i in ids}
+            return await sync_sources(
+                ids,
+                settings,
+                on_start=lambda i: progress.start_task(tasks[i]),
+                on_done=lambda r: progress.update(tasks[r.source_id], completed=1),
+            )
+
+    results = _run(run_all())
+    table = Table(title="Sync")
+    for column in (
+        "source",
+        "status",
+        "new",
+        "changed",
+        "cancelled",
+        "unchanged",
+        "failed",
+        "error",
+    ):
+        table.add_column(column)
+    for result in results:
+        run = result.run
+        counts = run.counts if run else None
+        table.add_row(
+            str(result.source_id),
+            run.status.value if run else "not run",
+            *(
+                str(getattr(counts, name)) if counts else "-"
+                for name in ("new", "changed", "cancelled", "unchanged", "failed")
+            ),
+            (run.error if run else result.error)[:120],
+        )
+    Console(width=200).print(table)
+    failed = [r for r in results if r.failed]
+    if failed:
+        _fail(f"{len(failed)} of {len(results)} source(s) failed")
 
 
 @cli.command("verify-log")

@@ -8,7 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -43,6 +43,22 @@ class Settings(BaseSettings):
     )
     debug: bool = Field(
         default=False, description="Tracebacks in error pages; never in production."
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        description="Fernet key encrypting calendar credentials; by default a key file in the "
+        "data directory, created on first use.",
+    )
+    sync_interval: int = Field(
+        default=300,
+        ge=0,
+        description="Seconds between two background syncs of each calendar source (0: off).",
+    )
+    sync_window_back_days: int = Field(
+        default=365, ge=1, le=3660, description="Days back within which recurrences are expanded."
+    )
+    sync_window_ahead_days: int = Field(
+        default=365, ge=1, le=3660, description="Days ahead within which recurrences are expanded."
     )
 
     @field_validator("log_level", mode="before")

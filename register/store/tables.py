@@ -107,6 +107,10 @@ class Meeting(Table):
     source = ForeignKey(CalendarSource, null=True, default=None, on_delete=OnDelete.set_null)
     source_uid = Varchar(length=1000, default="")
     recurrence_id = Varchar(length=64, default="")
+    source_href = Varchar(length=2000, default="", help_text="The calendar object it came from.")
+    calendar_fingerprint = Varchar(
+        length=64, default="", help_text="SHA-256 of the calendar-owned fields, to spot changes."
+    )
     # When, in UTC, with the event's own zone kept.
     starts_at = Timestamptz(index=True)
     ends_at = Timestamptz(null=True, default=None)

@@ -1,5 +1,6 @@
 """The application factory."""
 
+import asyncio
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from register import __version__
 from register.logs import configure_logging
+from register.services.schedule import run_schedule
 from register.settings import Settings, get_settings
 from register.store.engine import make_engine, prepare_engine, use_engine
 from register.web.access_log import access_log_middleware
@@ -67,12 +69,22 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
     engine = engine or make_engine(settings)
     use_engine(engine)
 
+    stop_schedule = asyncio.Event()
+    background: set[asyncio.Task[None]] = set()
+
     async def start_database() -> None:
         await prepare_engine(engine)
         if isinstance(engine, PostgresEngine):
             await engine.start_connection_pool()
 
-    async def stop_database() -> None:
+    async def start_schedule() -> None:
+        if settings.sync_interval > 0:
+            background.add(asyncio.create_task(run_schedule(settings, stop_schedule)))
+
+    async def stop_everything() -> None:
+        stop_schedule.set()
+        if background:
+            await asyncio.wait(background, timeout=30)
         if isinstance(engine, PostgresEngine):
             await engine.close_connection_pool()
 
@@ -84,8 +96,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
                 path="/static", directories=[WEB_DIR / "static"], include_in_schema=False
             ),
         ],
-        on_startup=[start_database],
-        on_shutdown=[stop_database],
+        on_startup=[start_database, start_schedule],
+        on_shutdown=[stop_everything],
         exception_handlers={
             HTTPException: http_exception_handler,
             PostgresConnectionError: database_unavailable_handler,

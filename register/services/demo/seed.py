@@ -1,11 +1,13 @@
 """A demo authority with eight months of realistic meetings, to try the register end to end.
 
-The demo goes through the same repositories and the same publication service as real work, so
-its public register obeys the policy and its publication log is a genuine, verifiable chain.
-Everything is derived from `seed` and `now`, so a test that fixes both gets the same content.
+The demo goes through the real pipeline: its officials' calendars are written to a local CalDAV
+server, connected as sources and synced; "staff" then complete and publish the synced meetings
+with the same services as real work, so its public register obeys the policy and its publication
+log is a genuine, verifiable chain. The content derives from `seed` and `now` only.
 """
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from pydantic import BaseModel, ConfigDict
@@ -18,13 +20,15 @@ from register.domain.kinds import (
 from register.domain.policy import Policy
 from register.domain.representative import InterestRepresentative
 from register.services.demo import data
+from register.services.demo.caldav_server import DemoCalDAVServer
+from register.services.demo.pipeline import attach_staff_work, connect_and_sync, publish_calendars
 from register.services.demo.planner import Planner, Step
 from register.services.demo.roster import DemoOrganisation, Roster
 from register.services.publication import Actor, apply_action
+from register.settings import Settings
 from register.store.ids import new_id
 from register.store.repositories.authorities import get_authority_by_slug, save_authority
 from register.store.repositories.meetings import (
-    add_meeting,
     count_meetings,
     get_meeting,
     update_meeting,
@@ -51,44 +55,38 @@ class DemoSummary(BaseModel):
     by_state: dict[PublicationState, int]
 
 
-async def seed_demo(*, now: datetime, seed: int = 2026) -> DemoSummary:
+async def seed_demo(
+    *, now: datetime, settings: Settings, caldav: DemoCalDAVServer, seed: int = 2026
+) -> DemoSummary:
     """Create the demo authority "bellerive-sur-loire" unless it exists, and say what it holds.
 
-    One transaction, so a failure leaves nothing behind. Two seeders at once (several servers
-    starting) are fine: on SQLite the second waits for the write lock and finds the authority;
-    on PostgreSQL its insert fails on the unique slug, and it reports the winner's work.
-    The database must be migrated and its engine bound.
+    `caldav` is the running demo CalDAV server that will hold the calendars. The database must
+    be migrated and its engine bound. If a run fails half-way, remove the data directory and
+    start again: the demo is not meant to be repaired.
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    try:
-        return await _seed(now.astimezone(UTC), seed)
-    except Exception:
-        existing = await get_authority_by_slug(data.AUTHORITY_SLUG)
-        if existing is None:
-            raise
+    now = now.astimezone(UTC)
+    existing = await get_authority_by_slug(data.AUTHORITY_SLUG)
+    if existing is not None:
         return await _summary(existing, created=False)
-
-
-async def _seed(now: datetime, seed: int) -> DemoSummary:
+    rng = random.Random(seed)
     async with writing():
-        existing = await get_authority_by_slug(data.AUTHORITY_SLUG)
-        if existing is not None:
-            return await _summary(existing, created=False)
-        rng = random.Random(seed)
         authority = _authority(rng)
         await save_authority(authority)
         roster = Roster.build(authority)
         for official in roster.officials:
             await save_official(official)
         organisations = await _organisations(rng, used_sirens={authority.siren or ""})
-        planner = Planner(rng, now, authority, roster, organisations)
-        planner.plan()
-        for meeting in sorted(planner.meetings, key=lambda m: m.when.starts_at):
-            await add_meeting(meeting)
-        for step in sorted(planner.steps, key=lambda s: (s.moment, s.order)):
-            await _run(step)
-        return await _summary(authority, created=True)
+    planner = Planner(rng, now, authority, roster, organisations)
+    planner.plan()
+    planned = sorted(planner.meetings, key=lambda m: m.when.starts_at)
+    urls = await publish_calendars(caldav, roster.officials, planned, now=now, mayor=roster.mayor)
+    sources = await connect_and_sync(caldav, roster.officials, urls, settings)
+    synced_ids = await attach_staff_work(planned, sources)
+    for step in sorted(planner.steps, key=lambda s: (s.moment, s.order)):
+        await _run(replace(step, meeting_id=synced_ids[step.meeting_id]))
+    return await _summary(authority, created=True)
 
 
 async def _summary(authority: Authority, *, created: bool) -> DemoSummary:

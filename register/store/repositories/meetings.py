@@ -87,16 +87,9 @@ def _from_row(
     )
 
 
-def _values(meeting: Meeting) -> dict[Column | str, Any]:
-    source = meeting.source
-    record = meeting.record
-    classification = meeting.classification
+def calendar_values(meeting: Meeting) -> dict[Column | str, Any]:
+    """The columns that follow the calendar on every resync (the sync writes only these)."""
     return {
-        MeetingRow.authority: meeting.authority_id,
-        MeetingRow.official: meeting.official_id,
-        MeetingRow.source: source.source_id if source else None,
-        MeetingRow.source_uid: source.uid if source else "",
-        MeetingRow.recurrence_id: source.recurrence_id if source else "",
         MeetingRow.starts_at: meeting.when.starts_at,
         MeetingRow.ends_at: meeting.when.ends_at,
         MeetingRow.timezone: meeting.when.timezone,
@@ -105,6 +98,12 @@ def _values(meeting: Meeting) -> dict[Column | str, Any]:
         MeetingRow.visibility: meeting.calendar.visibility.value,
         MeetingRow.summary: meeting.calendar.summary,
         MeetingRow.calendar: meeting.calendar.model_dump(mode="json"),
+        MeetingRow.updated_at: datetime.now(UTC),
+    }
+
+
+def classification_values(classification: Classification) -> dict[Column | str, Any]:
+    return {
         MeetingRow.classification_kind: classification.kind.value,
         MeetingRow.classification_confidence: classification.confidence,
         MeetingRow.classification_reasons: [
@@ -114,6 +113,16 @@ def _values(meeting: Meeting) -> dict[Column | str, Any]:
             str(representative_id) for representative_id in classification.representative_ids
         ],
         MeetingRow.classification_decided_by: classification.decided_by.value,
+        MeetingRow.classified_at: datetime.now(UTC),
+    }
+
+
+def _staff_values(meeting: Meeting) -> dict[Column | str, Any]:
+    """The columns that staff own: classification, collegiality record, publication. A resync
+    never writes them; a staff edit writes only them."""
+    record = meeting.record
+    return {
+        **classification_values(meeting.classification),
         MeetingRow.subject: record.subject,
         MeetingRow.policy_area: record.policy_area,
         MeetingRow.format: record.format.value if record.format else None,
@@ -130,11 +139,26 @@ def _values(meeting: Meeting) -> dict[Column | str, Any]:
     }
 
 
-def _name(column: Column | str) -> str:
+def new_meeting_values(meeting: Meeting) -> dict[Column | str, Any]:
+    """Every column of a new meeting."""
+    source = meeting.source
+    return {
+        MeetingRow.authority: meeting.authority_id,
+        MeetingRow.official: meeting.official_id,
+        MeetingRow.source: source.source_id if source else None,
+        MeetingRow.source_uid: source.uid if source else "",
+        MeetingRow.recurrence_id: source.recurrence_id if source else "",
+        **calendar_values(meeting),
+        **_staff_values(meeting),
+        MeetingRow.lock_version: 0,
+    }
+
+
+def name_of(column: Column | str) -> str:
     return column if isinstance(column, str) else column._meta.name
 
 
-async def _replace_presence(meeting: Meeting) -> None:
+async def replace_presence(meeting: Meeting) -> None:
     await OfficialPresence.delete().where(OfficialPresence.meeting == meeting.id)
     await PresenceRow.delete().where(PresenceRow.meeting == meeting.id)
     officials = list(dict.fromkeys(meeting.record.officials_present))
@@ -161,23 +185,23 @@ async def _replace_presence(meeting: Meeting) -> None:
 
 async def add_meeting(meeting: Meeting) -> Meeting:
     """Store a new meeting (lock version 0)."""
-    values = _values(meeting)
-    values[MeetingRow.lock_version] = 0
+    values = new_meeting_values(meeting)
     async with writing():
         await MeetingRow.insert(
-            MeetingRow(id=meeting.id, **{_name(column): v for column, v in values.items()})
+            MeetingRow(id=meeting.id, **{name_of(column): v for column, v in values.items()})
         )
-        await _replace_presence(meeting)
+        await replace_presence(meeting)
     return meeting.model_copy(update={"lock_version": 0})
 
 
 async def update_meeting(meeting: Meeting) -> Meeting:
-    """Write `meeting` over the stored row if nobody changed it since it was read.
+    """Write what staff own of `meeting` (classification, record, publication) over the stored
+    row if no other editor changed it since it was read; the calendar's fields are left alone.
 
     `meeting.lock_version` is the version that was read; the stored one must still match it
     (optimistic locking), or ConflictError is raised and nothing is written.
     """
-    values = _values(meeting)
+    values = _staff_values(meeting)
     values[MeetingRow.lock_version] = meeting.lock_version + 1
     async with writing():
         updated = (
@@ -190,7 +214,7 @@ async def update_meeting(meeting: Meeting) -> Meeting:
             if not exists:
                 raise NotFoundError(f"no meeting {meeting.id}")
             raise ConflictError(f"meeting {meeting.id} was changed by someone else")
-        await _replace_presence(meeting)
+        await replace_presence(meeting)
     return meeting.model_copy(update={"lock_version": meeting.lock_version + 1})
 
 

@@ -67,3 +67,9 @@ async def list_officials(authority_id: UUID) -> list[Official]:
         .order_by(OfficialRow.full_name)
     )
     return [_from_row(row) for row in rows]
+
+
+async def officials_with_slug(slug: str) -> list[Official]:
+    """Officials of any authority with this slug (slugs are unique within an authority)."""
+    rows = await OfficialRow.select().where(OfficialRow.slug == slug)
+    return [_from_row(row) for row in rows]
