@@ -17,8 +17,6 @@ from connectors.delta import Window
 
 _log = logging.getLogger(__name__)
 
-STATE_VERSION = 1
-
 WINDOW_STEP = timedelta(days=30)
 """How far the window's end may move before every object is expanded again: until then, the
 occurrences between the old and the new end of an unchanged series are simply not reported."""
@@ -60,11 +58,13 @@ class SourceState(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    version: Literal[1] = STATE_VERSION
+    version: Literal[1] = 1
     source: str
     """The URL the state was built from: another URL means a first sync."""
     home: str | None = None
     """The calendar home (RFC 4791 §6.2.1) when the source is a principal; None for a calendar."""
+    auth_scheme: Literal["basic", "digest"] | None = None
+    """The HTTP authentication scheme the server asked for, sent straight away next time."""
     calendars: dict[str, CalendarState] = Field(default_factory=dict)
     """By the calendar's normalised path."""
 

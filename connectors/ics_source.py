@@ -108,7 +108,9 @@ class ICSConnector:
                 "etag": response_headers.get("etag"),
                 "last_modified": response_headers.get("last-modified"),
                 "hashes": new_hashes,
-                "window_end": window.end.isoformat(),
+                # Only a full expansion covers the new window; keeping the old end otherwise
+                # lets the gap grow until it triggers one.
+                "window_end": window.end.isoformat() if full else state.get("window_end"),
             },
         )
 

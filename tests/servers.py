@@ -11,6 +11,7 @@ with plain httpx, never through the connector under test.
 import importlib.util
 import os
 import pickle
+import re
 import shutil
 import socket
 import subprocess
@@ -33,7 +34,7 @@ MKCALENDAR_BODY = (
     '<?xml version="1.0" encoding="utf-8"?>'
     '<C:mkcalendar xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">'
     "<D:set><D:prop><D:displayname>{title}</D:displayname>"
-    '<C:supported-calendar-component-set><C:comp name="VEVENT"/></C:supported-calendar-component-set>'
+    "<C:supported-calendar-component-set>{components}</C:supported-calendar-component-set>"
     "</D:prop></D:set></C:mkcalendar>"
 )
 
@@ -86,6 +87,7 @@ class CalDAVServer(ABC):
         self.port = free_port()
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = root / "server.log"
+        self._client: httpx.Client | None = None
 
     @property
     def base_url(self) -> str:
@@ -113,7 +115,7 @@ class CalDAVServer(ABC):
     def command(self) -> list[str]:
         """The command line that starts the server on `self.port`."""
 
-    def prepare(self) -> None:
+    def prepare(self) -> None:  # noqa: B027 - a hook, empty unless a server needs files
         """Write configuration files before the first start."""
 
     def unavailable_reason(self) -> str | None:
@@ -132,9 +134,7 @@ class CalDAVServer(ABC):
         self.root.mkdir(parents=True, exist_ok=True)
         self.prepare()
         with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(  # noqa: S603 - our interpreter, fixed arguments
-                self.command(), stdout=log, stderr=subprocess.STDOUT
-            )
+            self.process = subprocess.Popen(self.command(), stdout=log, stderr=subprocess.STDOUT)
         self._wait_until_ready(self.process)
 
     def _wait_until_ready(self, process: subprocess.Popen[bytes]) -> None:
@@ -162,6 +162,9 @@ class CalDAVServer(ABC):
             return "(no log)"
 
     def stop(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
         process, self.process = self.process, None
         if process is None or process.poll() is not None:
             return
@@ -177,22 +180,28 @@ class CalDAVServer(ABC):
         self.start()
 
     def client(self) -> httpx.Client:
-        """An HTTP client for "another client" of the server (not the connector)."""
-        return httpx.Client(auth=self.auth, timeout=10)
+        """The HTTP client of "another client" of the server (never the connector's), kept
+        open: making one costs more than a request."""
+        if self._client is None:
+            self._client = httpx.Client(auth=self.auth, timeout=10)
+        return self._client
 
-    def make_calendar(self, name: str, title: str) -> "ServerCalendar":
-        """Create the calendar `name` (MKCALENDAR, RFC 4791 §5.3.1) in the home."""
+    def make_calendar(
+        self, name: str, title: str, components: tuple[str, ...] = ("VEVENT",)
+    ) -> "ServerCalendar":
+        """Create the calendar `name` (MKCALENDAR, RFC 4791 §5.3.1) in the home, for the given
+        component types (§5.2.3)."""
         url = f"{self.base_url}{self.home_path}{name}/"
-        with self.client() as client:
-            _checked(
-                client.request(
-                    "MKCALENDAR",
-                    url,
-                    content=MKCALENDAR_BODY.format(title=title).encode(),
-                    headers={"Content-Type": "application/xml; charset=utf-8"},
-                ),
-                201,
-            )
+        comps = "".join(f'<C:comp name="{component}"/>' for component in components)
+        _checked(
+            self.client().request(
+                "MKCALENDAR",
+                url,
+                content=MKCALENDAR_BODY.format(title=title, components=comps).encode(),
+                headers={"Content-Type": "application/xml; charset=utf-8"},
+            ),
+            201,
+        )
         return ServerCalendar(self, name, url)
 
     @abstractmethod
@@ -266,9 +275,10 @@ class RadicaleServer(CalDAVServer):
         raw = text.encode("utf-8")
         (folder / filename).write_bytes(raw)
         cache_hash = sha256(radicale_storage.CACHE_VERSION + raw).hexdigest()
+        uid = re.search(r"^UID:(.*?)\r?$", text, re.MULTILINE)
         entry = (
             cache_hash,
-            f"broken-{filename}",  # uid
+            uid.group(1) if uid else filename,
             f'"{sha256(raw).hexdigest()}"',  # etag
             text,
             "VCALENDAR",
@@ -361,24 +371,21 @@ class ServerCalendar:
 
     def put(self, filename: str, ics: str) -> str:
         """Create or replace an object; returns its ETag."""
-        with self.server.client() as client:
-            response = _checked(
-                client.put(
-                    self.url + filename,
-                    content=ics.encode("utf-8"),
-                    headers={"Content-Type": "text/calendar; charset=utf-8"},
-                ),
-                200,
-                201,
-                204,
-            )
-        return response.headers.get("ETag", "")
+        response = _checked(
+            self.server.client().put(
+                self.url + filename,
+                content=ics.encode("utf-8"),
+                headers={"Content-Type": "text/calendar; charset=utf-8"},
+            ),
+            200,
+            201,
+            204,
+        )
+        return str(response.headers.get("ETag", ""))
 
     def delete(self, filename: str) -> None:
-        with self.server.client() as client:
-            _checked(client.delete(self.url + filename), 200, 204)
+        _checked(self.server.client().delete(self.url + filename), 200, 204)
 
     def remove(self) -> None:
         """Delete the whole calendar collection."""
-        with self.server.client() as client:
-            _checked(client.delete(self.url), 200, 204)
+        _checked(self.server.client().delete(self.url), 200, 204)

@@ -264,6 +264,13 @@ class _Applier:
         await calendar_sync.insert_synced(self.inserts)
         await calendar_sync.cancel_occurrences(list(self.to_cancel), self.now)
         self.tally.cancelled += len(self.to_cancel)
+        # Occurrences of objects the connector did not need to fetch are unchanged too.
+        untouched = sum(
+            1
+            for key, occurrence in self.known.items()
+            if key not in self.seen and occurrence.meeting_id not in self.to_cancel
+        )
+        self.tally.unchanged += untouched
 
     def _vanished(self, occurrence: KnownOccurrence) -> None:
         key = (occurrence.uid, occurrence.recurrence_id)

@@ -63,17 +63,24 @@ def chromium() -> Iterator[Any]:
         browser.close()
 
 
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`register demo` on a fresh SQLite directory, as the quick start runs it; yields its URL."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port, caldav_port = _free_port(), _free_port()
     data = tmp_path_factory.mktemp("browser-demo")
     environment = {k: v for k, v in os.environ.items() if not k.startswith("REGISTER_")}
     environment.pop("DATABASE_URL", None)
     process = subprocess.Popen(
-        [sys.executable, "-m", "register", "demo", "--data-dir", str(data), "--port", str(port)],
+        [
+            *(sys.executable, "-m", "register", "demo", "--data-dir", str(data)),
+            *("--port", str(port), "--caldav-port", str(caldav_port)),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=environment,

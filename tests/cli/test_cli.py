@@ -189,7 +189,7 @@ def test_demo_on_an_empty_directory_serves_a_working_register(database_args: lis
         k: v for k, v in os.environ.items() if not k.startswith(("REGISTER_", "DATABASE_URL"))
     }
     process = subprocess.Popen(
-        [*REGISTER, "demo", *database_args, "--port", str(port)],
+        [*REGISTER, "demo", *database_args, "--port", str(port), "--caldav-port", str(free_port())],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -216,6 +216,6 @@ def test_demo_on_an_empty_directory_serves_a_working_register(database_args: lis
     verified = run("verify-log", *database_args)
     assert verified.returncode == 0, verified.stderr
     assert verified.stdout.startswith("The publication log verifies: ")
-    reloaded = run("demo", *database_args, "--no-serve")
+    reloaded = run("demo", *database_args, "--no-serve", "--caldav-port", str(free_port()))
     assert reloaded.returncode == 0, reloaded.stderr
     assert reloaded.stdout.startswith("Already loaded: bellerive-sur-loire with ")

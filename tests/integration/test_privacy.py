@@ -1,6 +1,7 @@
 """Nothing private reaches a public output.
 
-The demo seeds private data everywhere a calendar puts it (event titles, descriptions, locations,
+The demo (its calendars written to a real Radicale and synced) seeds private data everywhere a
+calendar puts it (event titles, descriptions, locations,
 organizers' and attendees' e-mail addresses, the names of the people met, private events); every
 public output is then scanned for each of those strings. Later outputs (API, dumps, feeds) join
 the scan as they are built.
@@ -15,12 +16,14 @@ from piccolo.engine.base import Engine
 from register.domain.kinds import Visibility
 from register.queries import latest_published
 from register.services.demo import seed_demo
+from register.services.demo.caldav_server import DemoCalDAVServer
 from register.settings import Settings
 from register.store.repositories.authorities import get_authority_by_slug
 from register.store.repositories.meetings import list_meetings
 from register.store.repositories.officials import list_officials
 from register.store.repositories.publication_log import iter_entries
 from register.web import create_app
+from tests.servers import free_port
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
 
@@ -67,7 +70,9 @@ async def _public_outputs(db: Engine, tmp_path: Path) -> dict[str, str]:
 
 
 async def test_no_private_string_reaches_any_public_output(db: Engine, tmp_path: Path) -> None:
-    summary = await seed_demo(now=NOW)
+    settings = Settings(data_dir=tmp_path)
+    with DemoCalDAVServer(tmp_path / "caldav", free_port()) as caldav:
+        summary = await seed_demo(now=NOW, settings=settings, caldav=caldav)
     assert summary.created
     private = await _private_strings()
     # The scan is only as good as what it looks for: the demo must seed plenty of private data.

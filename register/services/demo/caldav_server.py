@@ -1,7 +1,9 @@
 """The demo's own CalDAV server: Radicale, started on 127.0.0.1 with the demo officials'
 calendars, so that the demo goes through the real sync pipeline like a real installation."""
 
+import ctypes
 import secrets
+import signal
 import socket
 import subprocess
 import sys
@@ -13,6 +15,14 @@ import httpx
 
 USERNAME = "cabinet"
 READY_SECONDS = 30
+
+
+def _die_with_parent() -> None:
+    """In the child, on Linux: ask the kernel to end Radicale when `register demo` ends, even
+    if it is killed (prctl PR_SET_PDEATHSIG), so no orphan keeps the port."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # 1 is PR_SET_PDEATHSIG
 
 
 class CalDAVServerError(RuntimeError):
@@ -70,6 +80,9 @@ class DemoCalDAVServer:
                 str(self.folder / "users"),
                 "--auth-htpasswd-encryption",
                 "plain",
+                # Clients first ask without credentials; that 401 must not cost a second.
+                "--auth-delay",
+                "0",
                 "--rights-type",
                 "owner_only",
                 "--storage-filesystem-folder",
@@ -79,6 +92,7 @@ class DemoCalDAVServer:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 - only calls prctl, no locks taken
         )
         deadline = time.monotonic() + READY_SECONDS
         while time.monotonic() < deadline:

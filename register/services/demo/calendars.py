@@ -1,5 +1,6 @@
 """The demo's planned meetings written as the iCalendar objects an official's calendar holds."""
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from icalendar import Calendar, Event, vCalAddress, vText
@@ -73,26 +74,25 @@ def meeting_event(meeting: Meeting, stamp: datetime) -> Event:
     return event
 
 
-def meeting_object(meeting: Meeting, stamp: datetime) -> bytes:
-    """The calendar object (a VCALENDAR with its VTIMEZONE) as a server stores it."""
+def calendar_of(events: Iterable[Event], name: str) -> bytes:
+    """A whole calendar, as a client imports it in one PUT (with one VTIMEZONE per zone)."""
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
-    calendar.add_component(meeting_event(meeting, stamp))
+    calendar.add("x-wr-calname", name)
+    for event in events:
+        calendar.add_component(event)
     calendar.add_missing_timezones(first_date=ZONE_RULES_FROM, last_date=ZONE_RULES_UNTIL)
     return bytes(calendar.to_ical())
 
 
 def weekly_series(
     official: Official, *, first: datetime, until: datetime, skipped: datetime, moved: datetime
-) -> bytes:
+) -> list[Event]:
     """A weekly internal meeting in `official`'s diary (RFC 5545 §3.8.5.3 RRULE), with one week
     skipped (EXDATE) and one occurrence moved (an override with RECURRENCE-ID): what every real
     diary has, and what the sync must expand."""
     uid = f"bureau-municipal-{official.slug}@bellerive-sur-loire.fr"
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
     master = Event()
     master.add("uid", uid)
     master.add("dtstamp", first)
@@ -102,7 +102,6 @@ def weekly_series(
     master.add("location", "Hôtel de ville, salle du conseil")
     master.add("rrule", {"freq": "weekly", "until": until})
     master.add("exdate", skipped)
-    calendar.add_component(master)
     override = Event()
     override.add("uid", uid)
     override.add("dtstamp", first)
@@ -111,6 +110,4 @@ def weekly_series(
     override.add("dtend", moved + timedelta(days=1, hours=6, minutes=30))
     override.add("summary", "Bureau municipal (décalé au mardi)")
     override.add("location", "Hôtel de ville, salle du conseil")
-    calendar.add_component(override)
-    calendar.add_missing_timezones(first_date=ZONE_RULES_FROM, last_date=ZONE_RULES_UNTIL)
-    return bytes(calendar.to_ical())
+    return [master, override]

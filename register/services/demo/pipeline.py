@@ -8,16 +8,18 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import httpx
+from icalendar import Event
 
 from register.domain.kinds import SourceKind
 from register.domain.meeting import Meeting, SourceKey
 from register.domain.official import Official
 from register.services.demo.caldav_server import USERNAME, DemoCalDAVServer
-from register.services.demo.calendars import event_uid, meeting_object, weekly_series
+from register.services.demo.calendars import calendar_of, event_uid, meeting_event, weekly_series
 from register.services.sources import add_source
 from register.services.sync import sync_sources
 from register.settings import Settings
 from register.store.repositories.meetings import find_by_source_key, update_meeting
+from register.store.transaction import writing
 
 
 class DemoSyncError(RuntimeError):
@@ -32,25 +34,25 @@ async def publish_calendars(
     now: datetime,
     mayor: Official,
 ) -> dict[UUID, str]:
-    """Write every planned meeting into its official's calendar; return each official's
-    calendar URL."""
+    """Write each official's calendar, with every planned meeting of theirs, as a calendar
+    client imports one (a single PUT of the whole calendar); return the calendars' URLs."""
     by_official: dict[UUID, list[Meeting]] = defaultdict(list)
     for meeting in meetings:
         by_official[meeting.official_id].append(meeting)
     urls: dict[UUID, str] = {}
-    async with httpx.AsyncClient(timeout=30) as client:
+    async with httpx.AsyncClient(timeout=60) as client:
         for official in officials:
-            url = await server.create_calendar(
-                client, official.slug, f"Agenda de {official.full_name}"
-            )
+            name = f"Agenda de {official.full_name}"
+            url = await server.create_calendar(client, official.slug, name)
             urls[official.id] = url
-            for meeting in by_official[official.id]:
-                await server.put(client, f"{url}{meeting.id}.ics", meeting_object(meeting, now))
-        await server.put(client, f"{urls[mayor.id]}bureau-municipal.ics", _bureau(mayor, now))
+            events = [meeting_event(meeting, now) for meeting in by_official[official.id]]
+            if official.id == mayor.id:
+                events.extend(_bureau(mayor, now))
+            await server.put(client, url, calendar_of(events, name))
     return urls
 
 
-def _bureau(mayor: Official, now: datetime) -> bytes:
+def _bureau(mayor: Official, now: datetime) -> list[Event]:
     """The mayor's weekly "bureau municipal" on Mondays at 9:00, over the demo's months."""
     paris = ZoneInfo("Europe/Paris")
     today = now.astimezone(paris).date()
@@ -97,17 +99,24 @@ async def attach_staff_work(
     """Give each synced meeting what staff entered for its planned twin (classification,
     collegiality record); return the synced meeting's id for each planned id."""
     synced_ids: dict[UUID, UUID] = {}
-    for meeting in planned:
-        key = SourceKey(source_id=sources[meeting.official_id], uid=event_uid(meeting))
-        synced = await find_by_source_key(key)
-        if synced is None:
-            raise DemoSyncError(f"planned meeting {event_uid(meeting)} did not arrive by sync")
-        synced_ids[meeting.id] = synced.id
-        if meeting.is_private:
-            continue  # the sync already classified it as private, and kept no text
-        await update_meeting(
-            synced.model_copy(
-                update={"classification": meeting.classification, "record": meeting.record}
-            )
-        )
+    async with writing():  # one commit for all, not one per meeting
+        for meeting in planned:
+            await _attach(meeting, sources, synced_ids)
     return synced_ids
+
+
+async def _attach(
+    meeting: Meeting, sources: dict[UUID, UUID], synced_ids: dict[UUID, UUID]
+) -> None:
+    key = SourceKey(source_id=sources[meeting.official_id], uid=event_uid(meeting))
+    synced = await find_by_source_key(key)
+    if synced is None:
+        raise DemoSyncError(f"planned meeting {event_uid(meeting)} did not arrive by sync")
+    synced_ids[meeting.id] = synced.id
+    if meeting.is_private:
+        return  # the sync already classified it as private, and kept no text
+    await update_meeting(
+        synced.model_copy(
+            update={"classification": meeting.classification, "record": meeting.record}
+        )
+    )

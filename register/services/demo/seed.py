@@ -84,8 +84,9 @@ async def seed_demo(
     urls = await publish_calendars(caldav, roster.officials, planned, now=now, mayor=roster.mayor)
     sources = await connect_and_sync(caldav, roster.officials, urls, settings)
     synced_ids = await attach_staff_work(planned, sources)
-    for step in sorted(planner.steps, key=lambda s: (s.moment, s.order)):
-        await _run(replace(step, meeting_id=synced_ids[step.meeting_id]))
+    async with writing():  # one commit for the whole publication history
+        for step in sorted(planner.steps, key=lambda s: (s.moment, s.order)):
+            await _run(replace(step, meeting_id=synced_ids[step.meeting_id]))
     return await _summary(authority, created=True)
 
 

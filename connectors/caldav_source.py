@@ -1,0 +1,115 @@
+"""CalDAV calendars (RFC 4791), synced incrementally (RFC 6578) into plain RemoteEvent values.
+
+`CalDAVConnector.sync()` only coordinates: find the calendars (`caldav_discovery`), sync each
+(`caldav_sync`), and put their outcomes and next states together. A server that cannot be
+reached, or refuses the credentials, raises SourceUnreachableError and nothing is returned: the
+caller keeps its previous state and the next sync starts from it.
+
+The state handed back (JSON, opaque to the caller) looks like::
+
+    {"version": 1, "source": "<the URL>", "home": "<calendar home URL, or null>",
+     "auth_scheme": "basic" | "digest" | null,
+     "calendars": {"/marie.dupont/agenda/": {
+         "url": "...", "sync_token": "...", "ctag": "...",
+         "etags": {"/marie.dupont/agenda/conseil@ville.fr.ics": "\\"5c1f…\\""},
+         "window_start": "2026-01-01T00:00:00Z", "window_end": "2027-12-31T00:00:00Z"}}}
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from connectors.caldav_client import DAVSession
+from connectors.caldav_discovery import plan_sync
+from connectors.caldav_remote import Remote
+from connectors.caldav_state import CalendarState, SourceState, load_state
+from connectors.caldav_sync import CalendarOutcome, CalendarSync
+from connectors.delta import SyncDelta, Window
+
+
+class CalDAVConnector:
+    """A CalDAV source: one calendar's URL, or a principal's (all its event calendars)."""
+
+    def __init__(
+        self,
+        url: str,
+        username: str = "",
+        password: str = "",
+        *,
+        default_timezone: str = "Europe/Paris",
+        timeout: float = 30.0,
+        retries: int = 3,
+        backoff: float = 0.5,
+    ) -> None:
+        """`timeout` bounds each request (seconds); a network failure or a 5xx answer is
+        retried `retries` times, after `backoff`, 2×`backoff`, 4×`backoff`… seconds."""
+        self.url = url
+        self.username = username
+        self.password = password
+        self.default_timezone = default_timezone
+        self.timeout = timeout
+        self.retries = retries
+        self.backoff = backoff
+
+    async def sync(self, state: Mapping[str, Any], window: Window) -> SyncDelta:
+        """The changes since `state` (empty for a first sync); raises SourceUnreachableError."""
+        previous = load_state(state, self.url)
+        session = DAVSession(
+            self.url,
+            self.username,
+            self.password,
+            self.timeout,
+            previous.auth_scheme if previous else None,
+        )
+        remote = Remote(
+            session,
+            self.url,
+            username=self.username,
+            retries=self.retries,
+            backoff=self.backoff,
+            timeout=self.timeout,
+        )
+        known = previous.calendars if previous else {}
+        try:
+            plan = await plan_sync(remote, self.url, previous)
+            syncer = CalendarSync(remote, window, self.default_timezone)
+            outcomes = {
+                target.path: await syncer.run(target, known.get(target.path))
+                for target in plan.targets
+            }
+        finally:
+            session.close()
+        next_state = SourceState(
+            source=self.url,
+            home=plan.home,
+            auth_scheme=session.auth_scheme,
+            calendars={path: outcome.state for path, outcome in outcomes.items()},
+        )
+        return _delta(outcomes, _vanished(known, outcomes), session.requests, next_state)
+
+
+def _vanished(
+    known: Mapping[str, CalendarState], outcomes: Mapping[str, CalendarOutcome]
+) -> list[str]:
+    """Objects of the calendars no longer found (deleted, or no longer the source's)."""
+    return sorted(
+        href for path, calendar in known.items() if path not in outcomes for href in calendar.etags
+    )
+
+
+def _delta(
+    outcomes: Mapping[str, CalendarOutcome],
+    vanished: list[str],
+    requests: int,
+    state: SourceState,
+) -> SyncDelta:
+    return SyncDelta(
+        changed=tuple(change for outcome in outcomes.values() for change in outcome.changed),
+        removed=tuple(
+            [href for outcome in outcomes.values() for href in outcome.removed] + vanished
+        ),
+        failed=tuple(failure for outcome in outcomes.values() for failure in outcome.failed),
+        unchanged=sum(outcome.unchanged for outcome in outcomes.values()),
+        full=any(outcome.full for outcome in outcomes.values()),
+        requests=requests,
+        state=state.to_json(),
+    )

@@ -1,0 +1,250 @@
+"""Syncing one calendar collection: a full load, an RFC 6578 incremental sync, or an ETag
+comparison, whichever is cheapest and still correct.
+
+- Full load (first sync, window moved): the token first (PROPFIND, RFC 6578 §4), then every
+  event in one calendar-query REPORT (RFC 4791 §7.8). Taking the token first means a change made
+  in between is reported again next time, never lost.
+- Incremental: a sync-collection REPORT from the stored token (RFC 6578 §3.2); changed bodies
+  in one calendar-multiget (RFC 4791 §7.9). Unchanged: that one small request.
+- ETag comparison, when the server has no sync token or refused ours (DAV:valid-sync-token,
+  RFC 6578 §3.2): PROPFIND Depth 1 for every ETag, diffed against the stored map; only what
+  changed is fetched, and what is gone is reported removed. caldav's own fallback is not used:
+  it downloads everything and compares texts, which reported phantom changes.
+"""
+
+import asyncio
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from caldav.lib.error import DAVError
+
+from connectors.caldav_client import Body, is_token_refusal
+from connectors.caldav_propfind import Collection, Member
+from connectors.caldav_remote import Remote
+from connectors.caldav_state import CalendarState
+from connectors.delta import ObjectChanged, ObjectFailed, Window
+from connectors.icalendar_events import events_from_ical
+
+UNSUPPORTED_REPORT = frozenset({400, 403, 405, 409, 412, 415, 422, 501})
+"""Statuses of a sync-collection REPORT that mean "not supported here" (once a refused token,
+told by its precondition, has been ruled out): the ETag comparison is used instead."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A calendar to sync; `listed` is what a PROPFIND of this sync already said about it."""
+
+    url: str
+    path: str
+    listed: Collection | None = None
+
+
+@dataclass
+class CalendarOutcome:
+    """What one calendar contributes to the SyncDelta."""
+
+    state: CalendarState
+    changed: list[ObjectChanged] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    failed: list[ObjectFailed] = field(default_factory=list)
+    unchanged: int = 0
+    full: bool = False
+
+
+def parse(
+    bodies: Iterable[Body], window: Window, timezone: str
+) -> list[ObjectChanged | ObjectFailed]:
+    """Each object → its occurrences in the window, or why it could not be read."""
+    outcomes: list[ObjectChanged | ObjectFailed] = []
+    for body in bodies:
+        if body.data is None:
+            outcomes.append(
+                ObjectFailed(href=body.href, message="the server sent no calendar data")
+            )
+            continue
+        try:
+            events = events_from_ical(
+                body.data, href=body.href, window=window, default_timezone=timezone
+            )
+        except Exception as failure:  # one bad object never aborts a sync, whatever its fault
+            outcomes.append(ObjectFailed(href=body.href, message=_reason(failure)))
+            continue
+        outcomes.append(ObjectChanged(href=body.href, etag=body.etag, events=events))
+    return outcomes
+
+
+def _reason(failure: Exception) -> str:
+    if isinstance(failure, ValueError) and str(failure):
+        return str(failure)
+    return f"{type(failure).__name__}: {failure}"
+
+
+def listed_unchanged(listed: Collection | None, previous: CalendarState) -> bool:
+    """Whether a listing made this sync shows the calendar as it was: the same sync token, or,
+    only for a server without tokens, the same ctag."""
+    if listed is None:
+        return False
+    if previous.sync_token:
+        return listed.sync_token == previous.sync_token
+    return listed.ctag is not None and listed.ctag == previous.ctag
+
+
+class CalendarSync:
+    """Syncs calendars of one source during one sync."""
+
+    def __init__(self, remote: Remote, window: Window, timezone: str) -> None:
+        self.remote = remote
+        self.session = remote.session
+        self.window = window
+        self.timezone = timezone
+
+    async def run(self, target: Target, previous: CalendarState | None) -> CalendarOutcome:
+        if previous is None or previous.window_is_stale(self.window):
+            return await self.full_load(target, previous)
+        if listed_unchanged(target.listed, previous):
+            return CalendarOutcome(state=previous, unchanged=len(previous.etags))
+        if previous.sync_token:
+            return await self.by_token(target, previous, previous.sync_token)
+        if target.listed is None and previous.ctag:
+            own = await self.remote.call(
+                f"checking whether calendar {target.path} changed",
+                self.session.describe,
+                target.url,
+            )
+            if own.ctag == previous.ctag:
+                return CalendarOutcome(state=previous, unchanged=len(previous.etags))
+        return await self.by_etags(target, previous)
+
+    async def full_load(self, target: Target, previous: CalendarState | None) -> CalendarOutcome:
+        listed = target.listed
+        if listed is None:
+            listed = await self.remote.call(
+                f"reading the sync token of calendar {target.path}",
+                self.session.describe,
+                target.url,
+            )
+        bodies = await self.remote.call(
+            f"loading the events of calendar {target.path}",
+            self.session.load_events,
+            target.url,
+        )
+        outcome = CalendarOutcome(
+            state=CalendarState(
+                url=target.url,
+                sync_token=listed.sync_token,
+                ctag=listed.ctag,
+                etags={body.href: body.etag or "" for body in bodies},
+                window_start=self.window.start,
+                window_end=self.window.end,
+            ),
+            full=True,
+        )
+        await self._report(outcome, bodies)
+        known = previous.etags if previous else {}
+        outcome.removed = [href for href in known if href not in outcome.state.etags]
+        return outcome
+
+    async def by_token(
+        self, target: Target, previous: CalendarState, sync_token: str
+    ) -> CalendarOutcome:
+        try:
+            changes = await self.remote.call(
+                f"listing the changes to calendar {target.path} since the last sync",
+                self.session.changes_since,
+                target.url,
+                sync_token,
+                passthrough=_refused_or_unsupported,
+            )
+        except DAVError as failure:
+            if is_token_refusal(failure):
+                outcome = await self.by_etags(target, previous)
+                outcome.full = True
+                return outcome
+            return await self.by_etags(target, previous.model_copy(update={"sync_token": None}))
+        stale = [member for member in changes.changed if _differs(member, previous.etags)]
+        removed = sorted(href for href in changes.removed if href in previous.etags)
+        return await self._apply(
+            target,
+            previous,
+            stale,
+            removed,
+            sync_token=changes.sync_token or sync_token,
+            ctag=previous.ctag,
+        )
+
+    async def by_etags(self, target: Target, previous: CalendarState) -> CalendarOutcome:
+        own, members = await self.remote.call(
+            f"listing the objects of calendar {target.path} and their ETags",
+            self.session.members,
+            target.url,
+        )
+        current = {member.href for member in members}
+        stale = [member for member in members if _differs(member, previous.etags)]
+        removed = sorted(href for href in previous.etags if href not in current)
+        return await self._apply(
+            target, previous, stale, removed, sync_token=own.sync_token, ctag=own.ctag
+        )
+
+    async def _apply(
+        self,
+        target: Target,
+        previous: CalendarState,
+        stale: Sequence[Member],
+        removed: Sequence[str],
+        *,
+        sync_token: str | None,
+        ctag: str | None,
+    ) -> CalendarOutcome:
+        """Fetch the stale objects, and build the outcome and the calendar's next state."""
+        bodies: list[Body] = []
+        if stale:
+            bodies = await self.remote.call(
+                f"fetching the changed events of calendar {target.path}",
+                self.session.fetch,
+                target.url,
+                [member.href for member in stale],
+            )
+        gone = {body.href for body in bodies if body.data is None}
+        etags = {href: etag for href, etag in previous.etags.items() if href not in removed}
+        fetched = {body.href: body for body in bodies if body.data is not None}
+        listed_etags = {member.href: member.etag for member in stale}
+        for href, body in fetched.items():
+            etags[href] = body.etag or listed_etags.get(href) or ""
+        for href in gone:
+            etags.pop(href, None)
+        outcome = CalendarOutcome(
+            state=previous.model_copy(
+                update={"url": target.url, "sync_token": sync_token, "ctag": ctag, "etags": etags}
+            ),
+            removed=sorted({*removed, *(href for href in gone if href in previous.etags)}),
+        )
+        await self._report(outcome, fetched.values())
+        touched = {member.href for member in stale} | set(outcome.removed)
+        outcome.unchanged = sum(1 for href in previous.etags if href not in touched)
+        return outcome
+
+    async def _report(self, outcome: CalendarOutcome, bodies: Iterable[Body]) -> None:
+        """Parse in a worker thread: expanding a big calendar's series takes a while."""
+        texts = list(bodies)
+        if not texts:
+            return
+        parsed = await asyncio.to_thread(parse, texts, self.window, self.timezone)
+        for item in parsed:
+            if isinstance(item, ObjectChanged):
+                outcome.changed.append(item)
+            else:
+                outcome.failed.append(item)
+
+
+def _differs(member: Member, known: Mapping[str, str]) -> bool:
+    return member.etag is None or known.get(member.href) != member.etag
+
+
+def _refused_or_unsupported(failure: BaseException) -> bool:
+    """A refused token, or a server that cannot do sync-collection after all (caldav raises
+    a DAVError without a status when its compatibility hints rule the REPORT out)."""
+    if not isinstance(failure, DAVError):
+        return False
+    return (
+        is_token_refusal(failure) or failure.status in UNSUPPORTED_REPORT or failure.status is None
+    )
