@@ -8,6 +8,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from register.domain.calendar_data import Attendee
 from register.domain.kinds import MeetingStatus, Visibility
 
 
@@ -21,15 +22,9 @@ class EventKey(BaseModel):
     recurrence_id: str = Field(default="", max_length=64)
 
 
-class Person(BaseModel):
-    """An organizer or attendee (RFC 5545 §3.8.4.1, §3.8.4.3)."""
-
-    model_config = ConfigDict(frozen=True)
-
-    email: str | None = None
-    name: str | None = None
-    role: str | None = None
-    status: str | None = None
+Person = Attendee
+"""An organizer or attendee (RFC 5545 §3.8.4.1, §3.8.4.3): the register's own value, so that
+what a connector reports is stored as it is."""
 
 
 class RemoteEvent(BaseModel):

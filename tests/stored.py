@@ -1,11 +1,14 @@
 """A small register stored in the test database: one authority, two officials, one organisation."""
 
 from typing import NamedTuple
+from uuid import UUID
 
 from register.domain.authority import Authority
-from register.domain.kinds import OfficialKind
+from register.domain.kinds import OfficialKind, SourceKind
 from register.domain.official import Official
 from register.domain.representative import InterestRepresentative
+from register.services.sources import add_source
+from register.settings import Settings
 from register.store.repositories import authorities, officials, representatives
 from tests import factories
 
@@ -35,3 +38,18 @@ async def store_register(**authority_overrides: object) -> StoredRegister:
     representative = factories.representative()
     await representatives.save_representative(representative)
     return StoredRegister(authority, owner, colleague, representative)
+
+
+async def store_caldav_source(
+    official: Official, url: str, username: str, password: str, settings: Settings
+) -> UUID:
+    """Connect `official`'s CalDAV calendar at `url`; returns the source's id."""
+    source = await add_source(
+        official,
+        kind=SourceKind.CALDAV,
+        url=url,
+        username=username,
+        password=password,
+        settings=settings,
+    )
+    return source.id

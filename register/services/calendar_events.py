@@ -7,8 +7,8 @@ all, so it can never leak.
 import hashlib
 from uuid import UUID
 
-from connectors.remote_event import Person, RemoteEvent
-from register.domain.calendar_data import Attendee, CalendarData
+from connectors.remote_event import RemoteEvent
+from register.domain.calendar_data import CalendarData
 from register.domain.classification import UNCLASSIFIED, Classification, Reason
 from register.domain.kinds import ClassificationKind, Visibility
 from register.domain.meeting import Meeting, SourceKey, TimeSpan
@@ -40,10 +40,6 @@ def fingerprint(event: RemoteEvent) -> str:
     return hashlib.sha256(canonical_json(event.model_dump(mode="json")).encode()).hexdigest()
 
 
-def _attendee(person: Person) -> Attendee:
-    return Attendee(email=person.email, name=person.name, role=person.role, status=person.status)
-
-
 def calendar_data(event: RemoteEvent) -> CalendarData:
     """The staff-only copy of the event's text; nothing but times and status when private."""
     if is_private(event):
@@ -52,8 +48,8 @@ def calendar_data(event: RemoteEvent) -> CalendarData:
         summary=event.summary,
         location=event.location,
         description=event.description,
-        organizer=_attendee(event.organizer) if event.organizer else None,
-        attendees=tuple(_attendee(person) for person in event.attendees),
+        organizer=event.organizer,
+        attendees=event.attendees,
         categories=event.categories,
         visibility=event.visibility,
         sequence=event.sequence,

@@ -16,7 +16,6 @@ from register.domain.kinds import (
     Decider,
     MeetingStatus,
     PublicationState,
-    SourceKind,
     SyncRunStatus,
     Visibility,
 )
@@ -24,14 +23,13 @@ from register.domain.meeting import SourceKey
 from register.domain.publication import PublicationAction
 from register.queries import latest_published
 from register.services.publication import Actor, apply_action
-from register.services.sources import add_source
 from register.services.sync import SourceBusyError, sync_source
 from register.settings import Settings
 from register.store.repositories.meetings import find_by_source_key, list_meetings, update_meeting
 from register.store.repositories.sources import get_source
 from tests import factories
 from tests.servers import CalDAVServer, ServerCalendar
-from tests.stored import StoredRegister, store_register
+from tests.stored import StoredRegister, store_caldav_source, store_register
 
 NOW = datetime(2027, 1, 10, 8, 0, tzinfo=UTC)
 
@@ -100,15 +98,9 @@ async def stored(db: Engine) -> StoredRegister:
 async def _source(
     stored: StoredRegister, server: CalDAVServer, calendar: ServerCalendar, settings: Settings
 ) -> UUID:
-    source = await add_source(
-        stored.owner,
-        kind=SourceKind.CALDAV,
-        url=calendar.url,
-        username=server.username,
-        password=server.password,
-        settings=settings,
+    return await store_caldav_source(
+        stored.owner, calendar.url, server.username, server.password, settings
     )
-    return source.id
 
 
 async def _meeting(source_id: UUID, uid: str, recurrence_id: str = ""):
