@@ -26,7 +26,7 @@ from connectors.delta import (
     Window,
 )
 from connectors.remote_event import RemoteEvent
-from register.domain.kinds import Decider, MeetingStatus, SyncRunStatus
+from register.domain.kinds import ClassificationKind, Decider, MeetingStatus, SyncRunStatus
 from register.domain.meeting import Meeting
 from register.domain.source import ObjectFailure, SourceHealth, SyncCounts, SyncRun
 from register.services.calendar_events import (
@@ -294,10 +294,10 @@ class _Applier:
         if existing.fingerprint == digest and existing.href == href:
             self.tally.unchanged += 1
             return
-        # A rule's verdict follows the calendar (an event made private); a staff decision sticks.
-        reclassify = existing.decided_by is Decider.RULE and (
-            is_private(event) or existing.status is MeetingStatus.CANCELLED
-        )
+        # A rule's verdict follows the calendar when the event turns private or public again;
+        # a staff decision sticks.
+        was_private = existing.classification_kind is ClassificationKind.PRIVATE
+        reclassify = existing.decided_by is Decider.RULE and is_private(event) != was_private
         await calendar_sync.update_from_calendar(
             existing.meeting_id,
             meeting,

@@ -10,7 +10,7 @@ from uuid import UUID
 from piccolo.columns import Column
 
 from register.domain.classification import Classification
-from register.domain.kinds import Decider, MeetingStatus
+from register.domain.kinds import ClassificationKind, Decider, MeetingStatus
 from register.domain.meeting import Meeting
 from register.domain.source import SourceHealth
 from register.store.repositories.meetings import (
@@ -36,6 +36,7 @@ class KnownOccurrence:
     status: MeetingStatus
     starts_at: datetime
     decided_by: Decider
+    classification_kind: ClassificationKind
 
 
 async def acquire_lease(source_id: UUID, worker: str, now: datetime, until: datetime) -> bool:
@@ -104,6 +105,7 @@ async def known_occurrences(source_id: UUID) -> dict[tuple[str, str], KnownOccur
         MeetingRow.status,
         MeetingRow.starts_at,
         MeetingRow.classification_decided_by,
+        MeetingRow.classification_kind,
     ).where(MeetingRow.source == source_id)
     return {
         (row["source_uid"], row["recurrence_id"]): KnownOccurrence(
@@ -115,6 +117,7 @@ async def known_occurrences(source_id: UUID) -> dict[tuple[str, str], KnownOccur
             status=MeetingStatus(row["status"]),
             starts_at=row["starts_at"],
             decided_by=Decider(row["classification_decided_by"]),
+            classification_kind=ClassificationKind(row["classification_kind"]),
         )
         for row in rows
     }

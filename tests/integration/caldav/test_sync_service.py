@@ -352,3 +352,33 @@ async def test_two_concurrent_syncs_of_one_source_never_duplicate(
     # Once the lease is released, the next run finds everything in place.
     again = await sync_source(source_id, settings, now=NOW + timedelta(minutes=1))
     assert (again.counts.new, again.counts.unchanged) == (0, 5)
+
+
+async def test_rule_classification_follows_privacy_but_a_rule_verdict_survives_other_changes(
+    stored: StoredRegister,
+    caldav_server: CalDAVServer,
+    calendar: ServerCalendar,
+    settings: Settings,
+) -> None:
+    private = event(
+        "rdv@ville-test.example", "Consultation", "20270112T080000", extra="CLASS:PRIVATE"
+    )
+    calendar.put("rdv.ics", private)
+    calendar.put("fbv.ics", event("fbv@ville-test.example", "RDV FBV", "20270112T143000"))
+    source_id = await _source(stored, caldav_server, calendar, settings)
+    await sync_source(source_id, settings, now=NOW)
+    fbv = await _meeting(source_id, "fbv@ville-test.example")
+    rule_verdict = factories.interest_classification(stored.representative)
+    await update_meeting(fbv.model_copy(update={"classification": rule_verdict}))
+    calendar.put("rdv.ics", private.replace("CLASS:PRIVATE\r\n", ""))
+    calendar.put("fbv.ics", event("fbv@ville-test.example", "RDV FBV (salle 2)", "20270112T143000"))
+
+    run = await sync_source(source_id, settings, now=NOW + timedelta(minutes=5))
+
+    assert run.counts.changed == 2
+    public_again = await _meeting(source_id, "rdv@ville-test.example")
+    assert public_again.classification.kind is ClassificationKind.UNKNOWN
+    assert public_again.calendar.summary == "Consultation"
+    still = await _meeting(source_id, "fbv@ville-test.example")
+    assert still.classification == rule_verdict
+    assert still.calendar.summary == "RDV FBV (salle 2)"
