@@ -4,12 +4,12 @@ The charters require that a meeting with an interest representative is never one
 `Policy.min_present` public officials or agents attend, and the record says who they were.
 """
 
-import unicodedata
 from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from register.domain.kinds import Initiative, MeetingFormat
+from register.domain.normalise import normalise
 from register.domain.policy import Policy, RecordField
 from register.domain.text import Message
 
@@ -61,18 +61,10 @@ class Violation(BaseModel):
     message: Message
 
 
-def _normalise(text: str) -> str:
-    """Lower case, no accents, no punctuation, single spaces: how two subjects are compared."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-    cleaned = "".join(c if c.isalnum() else " " for c in letters)
-    return " ".join(cleaned.split())
-
-
 def is_vague_subject(subject: str, policy: Policy) -> bool:
     """Whether a subject says nothing ("point général", "échanges"): users' top complaint."""
-    normalised = _normalise(subject)
-    return normalised in {_normalise(vague) for vague in policy.vague_subjects}
+    normalised = normalise(subject)
+    return normalised in {normalise(vague) for vague in policy.vague_subjects}
 
 
 def check_collegiality(
