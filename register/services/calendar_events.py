@@ -9,26 +9,9 @@ from uuid import UUID
 
 from connectors.remote_event import RemoteEvent
 from register.domain.calendar_data import CalendarData
-from register.domain.classification import UNCLASSIFIED, Classification, Reason
-from register.domain.kinds import ClassificationKind, Visibility
+from register.domain.kinds import Visibility
 from register.domain.meeting import Meeting, SourceKey, TimeSpan
 from register.domain.publication_log import canonical_json
-from register.domain.text import Message
-
-PRIVATE_CLASSIFICATION = Classification(
-    kind=ClassificationKind.PRIVATE,
-    confidence=1.0,
-    reasons=(
-        Reason(
-            rule="calendar_private",
-            field="class",
-            explanation=Message(
-                fr="L'agenda marque cet événement comme privé ou confidentiel.",
-                en="The calendar marks this event private or confidential.",
-            ),
-        ),
-    ),
-)
 
 
 def is_private(event: RemoteEvent) -> bool:
@@ -57,12 +40,6 @@ def calendar_data(event: RemoteEvent) -> CalendarData:
     )
 
 
-def initial_classification(event: RemoteEvent) -> Classification:
-    """What a new occurrence is before anyone looks at it: private when the calendar says so,
-    unknown otherwise (the classifier of the interest-representative directory refines it)."""
-    return PRIVATE_CLASSIFICATION if is_private(event) else UNCLASSIFIED
-
-
 def meeting_from_event(
     event: RemoteEvent,
     *,
@@ -86,5 +63,4 @@ def meeting_from_event(
         ),
         status=event.status,
         calendar=calendar_data(event),
-        classification=initial_classification(event),
     )

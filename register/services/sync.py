@@ -26,20 +26,17 @@ from connectors.delta import (
     Window,
 )
 from connectors.remote_event import RemoteEvent
-from register.domain.kinds import ClassificationKind, Decider, MeetingStatus, SyncRunStatus
+from register.domain.kinds import Decider, MeetingStatus, SyncRunStatus
 from register.domain.meeting import Meeting
 from register.domain.source import ObjectFailure, SourceHealth, SyncCounts, SyncRun
-from register.services.calendar_events import (
-    fingerprint,
-    initial_classification,
-    is_private,
-    meeting_from_event,
-)
+from register.services.calendar_events import fingerprint, meeting_from_event
+from register.services.classification import Classifier, classifier_for
 from register.services.connector_factory import connector_for
 from register.services.credentials import CredentialsError, decrypt
 from register.settings import Settings
 from register.store.ids import new_id
 from register.store.repositories import calendar_sync
+from register.store.repositories.authorities import get_authority
 from register.store.repositories.calendar_sync import KnownOccurrence
 from register.store.repositories.errors import NotFoundError
 from register.store.repositories.sources import get_source
@@ -142,7 +139,9 @@ async def sync_source(
     tally = _Tally(failures=[ObjectFailure(href=f.href, message=f.message) for f in delta.failed])
     try:
         async with writing():
-            await _apply(delta, owner, window, moment, tally)
+            await _apply(
+                delta, owner, window, moment, tally, classifier=await _classifier(authority_id)
+            )
             stored = await calendar_sync.store_sync_outcome(
                 source_id,
                 worker,
@@ -182,6 +181,13 @@ async def sync_source(
     )
     await finish_run(run_number, finished)
     return finished
+
+
+async def _classifier(authority_id: UUID) -> Classifier:
+    authority = await get_authority(authority_id)
+    if authority is None:
+        raise NotFoundError(f"no authority {authority_id}")
+    return await classifier_for(authority)
 
 
 def _next_sync(moment: datetime, settings: Settings) -> datetime | None:
@@ -228,8 +234,11 @@ class _Applier:
         window: Window,
         now: datetime,
         tally: _Tally,
+        *,
+        classifier: Classifier,
     ) -> None:
         self.owner, self.known, self.window, self.now, self.tally = owner, known, window, now, tally
+        self.classifier = classifier
         self.by_href: dict[str, list[KnownOccurrence]] = defaultdict(list)
         for occurrence in known.values():
             self.by_href[occurrence.href].append(occurrence)
@@ -288,23 +297,25 @@ class _Applier:
             source_id=self.owner.source_id,
         )
         if existing is None:
-            self.inserts.append((meeting, href, digest))
+            verdict = self.classifier(meeting.calendar)
+            self.inserts.append(
+                (meeting.model_copy(update={"classification": verdict}), href, digest)
+            )
             self.tally.new += 1
             return
         if existing.fingerprint == digest and existing.href == href:
             self.tally.unchanged += 1
             return
-        # A rule's verdict follows the calendar when the event turns private or public again;
-        # a staff decision sticks.
-        was_private = existing.classification_kind is ClassificationKind.PRIVATE
-        reclassify = existing.decided_by is Decider.RULE and is_private(event) != was_private
+        # A rule's verdict follows the calendar; a staff decision sticks.
         await calendar_sync.update_from_calendar(
             existing.meeting_id,
             meeting,
             href=href,
             fingerprint=digest,
             now=self.now,
-            reclassified=initial_classification(event) if reclassify else None,
+            reclassified=(
+                self.classifier(meeting.calendar) if existing.decided_by is Decider.RULE else None
+            ),
         )
         if (
             event.status is MeetingStatus.CANCELLED
@@ -316,10 +327,21 @@ class _Applier:
 
 
 async def _apply(
-    delta: SyncDelta, owner: _Owner, window: Window, now: datetime, tally: _Tally
+    delta: SyncDelta,
+    owner: _Owner,
+    window: Window,
+    now: datetime,
+    tally: _Tally,
+    *,
+    classifier: Classifier,
 ) -> None:
     applier = _Applier(
-        owner, await calendar_sync.known_occurrences(owner.source_id), window, now, tally
+        owner,
+        await calendar_sync.known_occurrences(owner.source_id),
+        window,
+        now,
+        tally,
+        classifier=classifier,
     )
     for change in delta.changed:
         await applier.changed(change)

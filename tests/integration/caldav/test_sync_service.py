@@ -354,7 +354,7 @@ async def test_two_concurrent_syncs_of_one_source_never_duplicate(
     assert (again.counts.new, again.counts.unchanged) == (0, 5)
 
 
-async def test_rule_classification_follows_privacy_but_a_rule_verdict_survives_other_changes(
+async def test_the_classifier_runs_at_ingest_and_its_verdict_follows_the_calendar(
     stored: StoredRegister,
     caldav_server: CalDAVServer,
     calendar: ServerCalendar,
@@ -364,21 +364,33 @@ async def test_rule_classification_follows_privacy_but_a_rule_verdict_survives_o
         "rdv@ville-test.example", "Consultation", "20270112T080000", extra="CLASS:PRIVATE"
     )
     calendar.put("rdv.ics", private)
-    calendar.put("fbv.ics", event("fbv@ville-test.example", "RDV FBV", "20270112T143000"))
+    # The attendee's domain, fbv.example, belongs to the federation of the test directory.
+    calendar.put(
+        "fbv.ics", event("fbv@ville-test.example", "Visite du chantier", "20270112T143000")
+    )
     source_id = await _source(stored, caldav_server, calendar, settings)
     await sync_source(source_id, settings, now=NOW)
     fbv = await _meeting(source_id, "fbv@ville-test.example")
-    rule_verdict = factories.interest_classification(stored.representative)
-    await update_meeting(fbv.model_copy(update={"classification": rule_verdict}))
+    assert fbv.classification.kind is ClassificationKind.INTEREST_REPRESENTATIVE
+    assert fbv.classification.representative_ids == (stored.representative.id,)
+    assert [reason.rule for reason in fbv.classification.reasons] == ["email_domain"]
+    assert (await _meeting(source_id, "rdv@ville-test.example")).classification.kind is (
+        ClassificationKind.PRIVATE
+    )
     calendar.put("rdv.ics", private.replace("CLASS:PRIVATE\r\n", ""))
-    calendar.put("fbv.ics", event("fbv@ville-test.example", "RDV FBV (salle 2)", "20270112T143000"))
+    calendar.put(
+        "fbv.ics",
+        event("fbv@ville-test.example", "Point hebdo", "20270112T143000").replace(
+            "ATTENDEE;CN=Jean Martin:mailto:jean.martin@fbv.example\r\n", ""
+        ),
+    )
 
-    run = await sync_source(source_id, settings, now=NOW + timedelta(minutes=5))
+    await sync_source(source_id, settings, now=NOW + timedelta(minutes=5))
 
-    assert run.counts.changed == 2
+    # Public again, its text is read again: its attendee is the federation's.
     public_again = await _meeting(source_id, "rdv@ville-test.example")
-    assert public_again.classification.kind is ClassificationKind.UNKNOWN
+    assert public_again.classification.kind is ClassificationKind.INTEREST_REPRESENTATIVE
     assert public_again.calendar.summary == "Consultation"
-    still = await _meeting(source_id, "fbv@ville-test.example")
-    assert still.classification == rule_verdict
-    assert still.calendar.summary == "RDV FBV (salle 2)"
+    assert (await _meeting(source_id, "fbv@ville-test.example")).classification.kind is (
+        ClassificationKind.INTERNAL
+    )

@@ -1,0 +1,275 @@
+"""The directory as importers and staff need it: lookup by identifier, batched upserts, possible
+duplicates, and merging two records of one real organisation.
+
+One organisation per real entity (issue 4): importers find an organisation by any of its national
+identifiers before creating one, and staff merge what slipped through. A merge keeps every meeting
+linked: presence rows and classifications that named the duplicate name the kept organisation.
+"""
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from piccolo.columns import Column
+from piccolo.columns.combination import WhereRaw
+from piccolo.query.functions.aggregate import Count
+
+from register.domain.representative import InterestRepresentative
+from register.domain.staff import AuditEvent
+from register.store.repositories.audit import record_event
+from register.store.repositories.representatives import representatives_by_id
+from register.store.tables import InterestRepresentative as RepresentativeRow
+from register.store.tables import Meeting as MeetingRow
+from register.store.tables import RepresentativePresence as PresenceRow
+from register.store.transaction import writing
+
+IDENTIFIER_FIELDS = ("hatvp_id", "siren", "rna", "eu_transparency_id")
+"""The identifiers of an organisation, in the order a match on them is trusted."""
+
+LEGAL_FORMS = frozenset(
+    "sa sas sasu sarl eurl snc sca scs sci scop scic sem saem seml spl gie ei eirl "
+    "selarl selas selafa sel scm scp association assoc asso".split()
+)
+"""Legal-form words that say nothing about which organisation it is ("Veolia SA" is Veolia)."""
+
+LEGAL_FORM_PHRASES = (
+    "societe anonyme",
+    "societe par actions simplifiee unipersonnelle",
+    "societe par actions simplifiee",
+    "societe a responsabilite limitee",
+    "societe d economie mixte",
+    "loi 1901",
+    "loi de 1901",
+)
+
+_DOTTED_ACRONYM = re.compile(r"\b(?:[a-z]\.){2,}")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def folded(text: str) -> str:
+    """Lower case, no accents, single spaces: the form in which two spellings are the same."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+
+
+def normalised_name(name: str) -> str:
+    """The name as duplicates are compared: folded, punctuation gone, legal forms dropped.
+
+    "S.A.S. Société des Eaux du Val" and "societe des eaux du val" are the same; a name that is
+    nothing but a legal form keeps its words rather than becoming empty.
+    """
+    text = _DOTTED_ACRONYM.sub(lambda m: m.group(0).replace(".", ""), folded(name))
+    text = " ".join(_NOT_ALNUM.sub(" ", text.replace("&", " et ")).split())
+    for phrase in LEGAL_FORM_PHRASES:
+        text = re.sub(rf"\b{phrase}\b", " ", text)
+    words = [word for word in text.split() if word not in LEGAL_FORMS]
+    return " ".join(words) or " ".join(text.split())
+
+
+def identifiers_of(representative: InterestRepresentative) -> dict[str, str]:
+    """The identifiers it has, by field name."""
+    values = {field: getattr(representative, field) for field in IDENTIFIER_FIELDS}
+    return {field: value for field, value in values.items() if value}
+
+
+def _from_row(row: dict[str, Any]) -> InterestRepresentative:
+    return InterestRepresentative(
+        id=row["id"],
+        name=row["name"],
+        aliases=tuple(row["aliases"] or ()),
+        acronym=row["acronym"],
+        hatvp_id=row["hatvp_id"],
+        siren=row["siren"],
+        rna=row["rna"],
+        eu_transparency_id=row["eu_transparency_id"],
+        email_domains=tuple(row["email_domains"] or ()),
+        website=row["website"],
+        category=row["category"],
+        hatvp_registered=row["hatvp_registered"],
+        merged_into_id=row["merged_into"],
+    )
+
+
+def _values(representative: InterestRepresentative) -> dict[Column, Any]:
+    return {
+        RepresentativeRow.name: representative.name,
+        RepresentativeRow.aliases: list(representative.aliases),
+        RepresentativeRow.acronym: representative.acronym,
+        RepresentativeRow.hatvp_id: representative.hatvp_id,
+        RepresentativeRow.siren: representative.siren,
+        RepresentativeRow.rna: representative.rna,
+        RepresentativeRow.eu_transparency_id: representative.eu_transparency_id,
+        RepresentativeRow.email_domains: list(representative.email_domains),
+        RepresentativeRow.website: representative.website,
+        RepresentativeRow.category: representative.category,
+        RepresentativeRow.hatvp_registered: representative.hatvp_registered,
+        RepresentativeRow.merged_into: representative.merged_into_id,
+        RepresentativeRow.updated_at: datetime.now(UTC),
+    }
+
+
+async def find_by_identifiers(values: Collection[str]) -> list[InterestRepresentative]:
+    """Every organisation holding any of `values` in any identifier column, in one query.
+
+    Identifiers are compared across columns because they share one namespace in practice: the
+    HATVP register keys an organisation by its SIREN or RNA number, so a HATVP id may be the
+    SIREN another record holds. Merged records are returned too: follow `merged_into_id`.
+    """
+    wanted = sorted(set(values))
+    if not wanted:
+        return []
+    rows = (
+        await RepresentativeRow.select()
+        .where(
+            RepresentativeRow.hatvp_id.is_in(wanted)
+            | RepresentativeRow.siren.is_in(wanted)
+            | RepresentativeRow.rna.is_in(wanted)
+            | RepresentativeRow.eu_transparency_id.is_in(wanted)
+        )
+        .order_by(RepresentativeRow.id)
+        .output(load_json=True)
+    )
+    return [_from_row(row) for row in rows]
+
+
+async def find_by_identifier(value: str) -> list[InterestRepresentative]:
+    """Organisations holding `value` as their HATVP id, SIREN, RNA or EU register id."""
+    return await find_by_identifiers([value.strip()])
+
+
+async def kept_records(
+    representatives: Iterable[InterestRepresentative],
+) -> dict[UUID, InterestRepresentative]:
+    """For each organisation, the record it was merged into (itself when it was not), by id.
+
+    Merges may chain (A into B, then B into C) when they were made before chains were
+    flattened; a cycle, which `merge` never creates, stops the walk rather than looping.
+    """
+    known = {rep.id: rep for rep in representatives}
+    result: dict[UUID, InterestRepresentative] = {}
+    for rep in list(known.values()):
+        current, seen = rep, {rep.id}
+        while current.merged_into_id is not None and current.merged_into_id not in seen:
+            target_id = current.merged_into_id
+            if target_id not in known:
+                known.update(await representatives_by_id([target_id]))
+            if target_id not in known:
+                break
+            seen.add(target_id)
+            current = known[target_id]
+        result[rep.id] = current
+    return result
+
+
+async def upsert_representatives(representatives: Sequence[InterestRepresentative]) -> None:
+    """Insert or update each organisation by id, in one statement (importers write in batches)."""
+    if not representatives:
+        return
+    columns = list(_values(representatives[0]))
+    rows = [
+        RepresentativeRow(id=rep.id, **{c._meta.name: v for c, v in _values(rep).items()})
+        for rep in representatives
+    ]
+    await (
+        RepresentativeRow.insert(*rows)
+        .on_conflict(target=RepresentativeRow.id, action="DO UPDATE", values=columns)
+        .run()
+    )
+
+
+async def upsert_representative(representative: InterestRepresentative) -> None:
+    await upsert_representatives([representative])
+
+
+async def live_representatives() -> list[InterestRepresentative]:
+    """Every organisation not merged into another, by name."""
+    rows = (
+        await RepresentativeRow.select()
+        .where(RepresentativeRow.merged_into.is_null())
+        .order_by(RepresentativeRow.name)
+        .order_by(RepresentativeRow.id)
+        .output(load_json=True)
+    )
+    return [_from_row(row) for row in rows]
+
+
+async def name_index() -> dict[str, set[UUID]]:
+    """Organisations not merged away, by normalised name: how importers match a record that
+    has no identifier."""
+    rows = await RepresentativeRow.select(RepresentativeRow.id, RepresentativeRow.name).where(
+        RepresentativeRow.merged_into.is_null()
+    )
+    index: dict[str, set[UUID]] = defaultdict(set)
+    for row in rows:
+        index[normalised_name(row["name"])].add(row["id"])
+    return index
+
+
+async def presence_counts(ids: Collection[UUID]) -> dict[UUID, int]:
+    """How many meetings list each organisation as present: what staff weigh before a merge."""
+    if not ids:
+        return {}
+    rows = (
+        await PresenceRow.select(PresenceRow.representative, Count(alias="n"))
+        .where(PresenceRow.representative.is_in(list(ids)))
+        .group_by(PresenceRow.representative)
+    )
+    counts = dict.fromkeys(ids, 0)
+    counts.update({row["representative"]: row["n"] for row in rows})
+    return counts
+
+
+@dataclass(frozen=True)
+class DuplicateGroup:
+    """Organisations that may be one: `reasons` says which name or identifier they share."""
+
+    representatives: tuple[InterestRepresentative, ...]
+    reasons: tuple[str, ...]
+
+
+def _duplicate_keys(rep: InterestRepresentative) -> list[tuple[str, str]]:
+    keys = [("name", normalised_name(rep.name))]
+    keys += [("identifier", value) for value in identifiers_of(rep).values()]
+    return keys
+
+
+async def list_duplicates() -> list[DuplicateGroup]:
+    """Organisations (not merged away) sharing a normalised name or an identifier, grouped:
+    two records sharing a name and a third sharing the second's SIREN are one group."""
+    reps = await live_representatives()
+    holders: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for position, rep in enumerate(reps):
+        for key in _duplicate_keys(rep):
+            if position not in holders[key]:
+                holders[key].append(position)
+    parent = list(range(len(reps)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    shared = {key: members for key, members in holders.items() if len(members) > 1}
+    for members in shared.values():
+        for other in members[1:]:
+            parent[root(other)] = root(members[0])
+    groups: dict[int, list[int]] = defaultdict(list)
+    for position in range(len(reps)):
+        groups[root(position)].append(position)
+    result = []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        reasons = sorted(
+            f"same {kind}: {value}"
+            for (kind, value), holding in shared.items()
+            if holding[0] in members
+        )
+        result.append(DuplicateGroup(tuple(reps[i] for i in members), tuple(reasons)))
+    return sorted(result, key=lambda group: folded(group.representatives[0].name))
