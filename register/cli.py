@@ -482,6 +482,16 @@ def verify_log_command(data_dir: Path | None, database_url: str | None) -> None:
     click.echo(f"The publication log verifies: {checked} entries, no problem.")
 
 
+def _register_commands() -> None:
+    """Commands kept in modules of their own (they import this one for its helpers)."""
+    from register.cli_classify import classify
+
+    cli.add_command(classify)
+
+
+_register_commands()
+
+
 def main(argv: list[str] | None = None) -> NoReturn:
     """Run the command line; usage errors become one line on standard error and status 2."""
     try:

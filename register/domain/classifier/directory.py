@@ -131,12 +131,14 @@ class DirectoryIndex:
                 if not words or all(w in STOPWORDS for w in words):
                     continue
                 by_length[len(words)][words].add(entry.id)
-                for word in words:
-                    token_owners[word].add(entry.id)
+                if len(words) == 1:
+                    # A one-word name ("Véolys") is a brand: its misspellings still name it.
+                    # The words of a descriptive name ("départementale") are ordinary language.
+                    token_owners[words[0]].add(entry.id)
             if entry.acronym and len(entry.acronym) >= 2:
                 index.acronyms[entry.acronym.upper()].add(entry.id)
         index.phrases = {length: dict(table) for length, table in by_length.items()}
-        # A word that belongs to few organisations, is long and not common can be fuzzy-matched.
+        # A one-word name that few organisations share and is long enough can be fuzzy-matched.
         for word, owners in token_owners.items():
             if len(word) >= FUZZY_MIN_LENGTH and len(owners) <= 2 and word not in STOPWORDS:
                 index.distinctive[word] = owners
