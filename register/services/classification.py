@@ -12,10 +12,15 @@ from register.domain.classifier.classify import classify
 from register.domain.classifier.config import ClassifierConfig
 from register.domain.classifier.directory import DirectoryEntry, DirectoryIndex, DomainRules
 from register.domain.kinds import Decider, PublicationState
+from register.domain.representative import InterestRepresentative
 from register.store.repositories.authorities import get_authority, list_authorities
 from register.store.repositories.meetings import list_meetings, update_meeting
 from register.store.repositories.officials import list_officials
-from register.store.repositories.representatives import list_representatives
+from register.store.repositories.representatives import (
+    get_representative,
+    list_representatives,
+    save_representative,
+)
 from register.store.transaction import writing
 
 PUBLIC_BODY_DOMAINS = frozenset(
@@ -119,3 +124,26 @@ async def reclassify_unpublished(authority_id: UUID | None = None) -> int:
                         await update_meeting(meeting.model_copy(update={"classification": verdict}))
                         changed += 1
     return changed
+
+
+class RuleError(ValueError):
+    """A rule that cannot be made, with a message for staff."""
+
+
+async def treat_domain_as(domain: str, representative_id: UUID) -> int:
+    """Turn a staff decision into a rule: e-mail addresses at `domain` are from the organisation
+    `representative_id` from now on. Unpublished meetings are reclassified; returns how many
+    changed."""
+    representative = await get_representative(representative_id)
+    if representative is None:
+        raise RuleError(f"no organisation {representative_id}")
+    domain = domain.strip().lower().lstrip("@")
+    try:
+        updated = representative.model_copy(
+            update={"email_domains": (*representative.email_domains, domain)}
+        )
+        updated = InterestRepresentative.model_validate(updated.model_dump())
+    except ValueError as error:
+        raise RuleError(f"{domain!r} is not an e-mail domain") from error
+    await save_representative(updated)
+    return await reclassify_unpublished()
