@@ -1,6 +1,7 @@
 """When the directory changes, unpublished meetings that a rule classified are classified again;
 staff decisions and published meetings are left alone."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -80,5 +81,5 @@ async def test_a_rule_needs_a_real_domain_and_organisation(db: Engine) -> None:
 
     with pytest.raises(RuleError, match="^'not a domain' is not an e-mail domain$"):
         await treat_domain_as("not a domain", stored.representative.id)
-    with pytest.raises(RuleError, match=f"^no organisation {stored.owner.id}$"):
+    with pytest.raises(RuleError, match=re.escape(f"no organisation {stored.owner.id}")):
         await treat_domain_as("ok.example", stored.owner.id)
