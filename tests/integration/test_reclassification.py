@@ -79,7 +79,7 @@ async def test_published_meetings_keep_their_published_classification(db: Engine
 async def test_a_rule_needs_a_real_domain_and_organisation(db: Engine) -> None:
     stored = await store_register()
 
-    with pytest.raises(RuleError, match="^'not a domain' is not an e-mail domain$"):
+    with pytest.raises(RuleError, match=r"^'not a domain' is not an e-mail domain$"):
         await treat_domain_as("not a domain", stored.representative.id)
     with pytest.raises(RuleError, match=re.escape(f"no organisation {stored.owner.id}")):
         await treat_domain_as("ok.example", stored.owner.id)
