@@ -25,8 +25,46 @@ CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "classificatio
 KINDS = list(ClassificationKind)
 GOALS = {"precision": 0.95, "recall": 0.90, "events_per_second": 5000, "memory_mb": 200}
 
-_SYLLABLES = ["ba", "be", "bi", "bo", "bu", "da", "de", "di", "do", "du", "fa", "fe", "fi", "ga", "go", "la", "le", "li", "lo", "ma", "me", "mi", "mo", "na", "ne", "ni", "no"]
-_WORDS = ["groupe", "société", "fédération", "association", "conseil", "services", "énergie", "immobilier", "mobilité"]
+_SYLLABLES = [
+    "ba",
+    "be",
+    "bi",
+    "bo",
+    "bu",
+    "da",
+    "de",
+    "di",
+    "do",
+    "du",
+    "fa",
+    "fe",
+    "fi",
+    "ga",
+    "go",
+    "la",
+    "le",
+    "li",
+    "lo",
+    "ma",
+    "me",
+    "mi",
+    "mo",
+    "na",
+    "ne",
+    "ni",
+    "no",
+]
+_WORDS = [
+    "groupe",
+    "société",
+    "fédération",
+    "association",
+    "conseil",
+    "services",
+    "énergie",
+    "immobilier",
+    "mobilité",
+]
 
 
 def synthetic_directory(count: int, rng: random.Random) -> tuple[DirectoryEntry, ...]:
