@@ -82,23 +82,29 @@ def load_corpus(folder: Path) -> Corpus:
         )
         for org in directory["organisations"]
     )
+    public_bodies = directory.get("public_bodies") or ()
     rules = DomainRules(
         authority_domains=frozenset(directory.get("authority_domains") or ()),
-        public_body_domains=frozenset(directory.get("public_body_domains") or ()),
+        public_body_domains=frozenset(directory.get("public_body_domains") or ())
+        | {domain for body in public_bodies for domain in body.get("domains", ())},
         webmail_domains=frozenset(directory.get("webmail_domains") or ())
         | DomainRules().webmail_domains,
     )
-    settings = directory.get("config") or {}
+    settings = dict(directory.get("config") or {})
+    # The corpus calls the words that name public bodies "institutional keywords".
+    settings["public_body_words"] = settings.pop("institutional_keywords", ())
     defaults = ClassifierConfig()
     config = defaults.model_copy(
         update={
-            name: (*getattr(defaults, name), *settings.get(name, ()))
+            name: (*getattr(defaults, name), *settings[name])
             for name in (
                 "interest_keywords",
                 "interest_categories",
                 "internal_patterns",
+                "internal_categories",
                 "public_body_words",
                 "personal_patterns",
+                "personal_categories",
             )
             if settings.get(name)
         }

@@ -42,27 +42,45 @@ FIELD_NAMES = {
 _RAW_WORD = re.compile(r"[A-Za-z0-9À-ÖØ-öø-ÿ&]+")
 
 
-def _contains(words: list[str], phrases: tuple[tuple[str, ...], ...]) -> tuple[str, ...] | None:
-    """The first configured phrase that stands in `words`, on word boundaries."""
-    for phrase in phrases:
-        size = len(phrase)
-        for start in range(len(words) - size + 1):
-            if tuple(words[start : start + size]) == phrase:
-                return phrase
-    return None
+class _PhraseSet:
+    """Configured phrases as sets of word tuples by length: a text is searched in one pass per
+    phrase length, not once per phrase."""
+
+    def __init__(self, phrases: tuple[tuple[str, ...], ...]) -> None:
+        self.by_length: dict[int, frozenset[tuple[str, ...]]] = {}
+        for length in {len(phrase) for phrase in phrases}:
+            self.by_length[length] = frozenset(p for p in phrases if len(p) == length)
+        self.singles = self.by_length.get(1, frozenset())
+
+    def found_in(self, words: list[str]) -> bool:
+        for length, table in self.by_length.items():
+            if length == 1:
+                if any((word,) in table for word in words):
+                    return True
+                continue
+            for start in range(len(words) - length + 1):
+                if tuple(words[start : start + length]) in table:
+                    return True
+        return False
+
+    def __contains__(self, phrase: object) -> bool:
+        return isinstance(phrase, tuple) and phrase in self.by_length.get(len(phrase), ())
 
 
 @lru_cache(maxsize=64)
-def _config_phrases(config: ClassifierConfig) -> dict[str, tuple[tuple[str, ...], ...]]:
+def _config_phrases(config: ClassifierConfig) -> dict[str, _PhraseSet]:
     return {
-        name: config.phrases(name)
+        name: _PhraseSet(config.phrases(name))
         for name in (
             "interest_keywords",
             "interest_categories",
             "internal_patterns",
+            "internal_categories",
             "preparation_words",
             "public_body_words",
             "personal_patterns",
+            "personal_categories",
+            "public_event_words",
         )
     }
 
@@ -171,11 +189,38 @@ class _Facts:
     summary: list[str]
     everything: list[str]
     categories: list[tuple[str, ...]]
-    phrases: dict[str, tuple[tuple[str, ...], ...]]
+    phrases: dict[str, _PhraseSet]
 
     @property
     def organisations(self) -> list[UUID]:
-        return [owner for owner, reasons in self.evidence.reasons.items() if reasons]
+        """Organisations with enough evidence: an e-mail domain, a name or long acronym in the
+        text, or a near miss. A short acronym ("EDL", "CCI") or a name given only as the place
+        (a hotel, a clinic) is not enough on its own."""
+        found = []
+        for owner, reasons in self.evidence.reasons.items():
+            strong = [
+                r
+                for r in reasons
+                if not (r.rule == "acronym" and len(r.matched or "") <= 3)
+                and not (r.field == "location" and r.rule != "email_domain")
+            ]
+            if strong:
+                found.append(owner)
+        return found
+
+    @property
+    def attended_by_representative(self) -> bool:
+        """An organisation's e-mail domain among the attendees: it is there, not just named."""
+        return any(
+            r.rule == "email_domain" for reasons in self.evidence.reasons.values() for r in reasons
+        )
+
+    def says(self, phrases: str, categories: str | None = None) -> bool:
+        if self.phrases[phrases].found_in(self.everything):
+            return True
+        return categories is not None and any(
+            c in self.phrases[categories] for c in self.categories
+        )
 
     @property
     def outsiders(self) -> set[str]:
@@ -183,14 +228,54 @@ class _Facts:
 
     @property
     def preparing(self) -> bool:
-        return _contains(self.summary[:2], self.phrases["preparation_words"]) is not None
+        return self.phrases["preparation_words"].found_in(self.summary)
 
 
-def _preparation_about_an_organisation(facts: _Facts) -> Classification | None:
-    """ "Préparer dossier X": an organisation is named, but nobody from outside attends."""
-    domains = facts.evidence.domains
-    if facts.organisations and facts.preparing and not facts.outsiders and not domains["public"]:
-        return _PREPARATION
+def _attended(facts: _Facts) -> Classification | None:
+    """An organisation's people are invited: an interest meeting, whatever else it is."""
+    return _representatives(facts) if facts.attended_by_representative else None
+
+
+def _context(facts: _Facts) -> Classification | None:
+    """Without a representative among the attendees, what the entry says it is wins over an
+    organisation merely named in it ("Commission DSP — offres Véolys", "Courses Hyperval")."""
+    if facts.says("personal_patterns", "personal_categories"):
+        return _verdict(
+            ClassificationKind.PERSONAL, 0.7, "personal", "Temps personnel.", "Personal time."
+        )
+    if facts.organisations and facts.says("public_event_words"):
+        # A reception or a gala an organisation hosts: staff decide whether it was lobbying.
+        return Classification(
+            kind=ClassificationKind.UNKNOWN,
+            confidence=0.0,
+            reasons=(
+                Reason(
+                    rule="public_event",
+                    explanation=Message(
+                        fr="Événement public organisé par une organisation : à qualifier.",
+                        en="A public event an organisation hosts: for staff to qualify.",
+                    ),
+                ),
+            ),
+        )
+    if facts.evidence.domains["public"] or facts.says("public_body_words"):
+        return _verdict(
+            ClassificationKind.INSTITUTIONAL,
+            0.8,
+            "public_body",
+            "Un organisme public participe ou est nommé, ou c'est un acte de la vie publique.",
+            "A public body attends or is named, or it is an act of public life.",
+        )
+    if facts.says("internal_patterns", "internal_categories") or (
+        facts.preparing and not facts.outsiders
+    ):
+        return _verdict(
+            ClassificationKind.INTERNAL,
+            0.7,
+            "internal",
+            "Réunion ou travail interne à la collectivité.",
+            "A meeting or work internal to the authority.",
+        )
     return None
 
 
@@ -211,9 +296,7 @@ def _representatives(facts: _Facts) -> Classification | None:
 
 
 def _authority_keywords(facts: _Facts) -> Classification | None:
-    keyword = _contains(facts.everything, facts.phrases["interest_keywords"])
-    category = any(c in facts.phrases["interest_categories"] for c in facts.categories)
-    if keyword is None and not category:
+    if not facts.says("interest_keywords", "interest_categories"):
         return None
     return _verdict(
         ClassificationKind.INTEREST_REPRESENTATIVE,
@@ -225,51 +308,19 @@ def _authority_keywords(facts: _Facts) -> Classification | None:
     )
 
 
-def _public_body(facts: _Facts) -> Classification | None:
-    named = _contains(facts.everything, facts.phrases["public_body_words"])
-    if not facts.evidence.domains["public"] and named is None:
-        return None
-    return _verdict(
-        ClassificationKind.INSTITUTIONAL,
-        0.8,
-        "public_body",
-        "Un organisme public participe ou est nommé.",
-        "A public body attends or is named.",
-    )
-
-
-def _internal(facts: _Facts) -> Classification | None:
+def _colleagues_only(facts: _Facts) -> Classification | None:
     domains = facts.evidence.domains
-    pattern = _contains(facts.everything, facts.phrases["internal_patterns"])
-    only_colleagues = bool(domains["authority"]) and not (facts.outsiders | domains["webmail"])
-    if pattern is not None or (only_colleagues and not facts.preparing):
+    if domains["authority"] and not (facts.outsiders | domains["webmail"]):
         return _verdict(
             ClassificationKind.INTERNAL,
-            0.8 if pattern is not None else 0.6,
+            0.6,
             "internal",
-            "Réunion interne à la collectivité.",
-            "A meeting internal to the authority.",
+            "Réunion ou travail interne à la collectivité.",
+            "A meeting or work internal to the authority.",
         )
-    if facts.preparing and not facts.outsiders:
-        return _PREPARATION
     return None
 
 
-def _personal(facts: _Facts) -> Classification | None:
-    if _contains(facts.everything, facts.phrases["personal_patterns"]) is None:
-        return None
-    return _verdict(
-        ClassificationKind.PERSONAL, 0.7, "personal", "Temps personnel.", "Personal time."
-    )
-
-
-_PREPARATION = _verdict(
-    ClassificationKind.INTERNAL,
-    0.6,
-    "preparation",
-    "Travail interne sur un dossier, sans participant extérieur.",
-    "Internal work on a file, with no outside attendee.",
-)
 _PRIVATE = _verdict(
     ClassificationKind.PRIVATE,
     1.0,
@@ -278,12 +329,11 @@ _PRIVATE = _verdict(
     "The calendar marks this event private or confidential.",
 )
 _RULES = (
-    _preparation_about_an_organisation,
+    _attended,
+    _context,
     _representatives,
     _authority_keywords,
-    _public_body,
-    _internal,
-    _personal,
+    _colleagues_only,
 )
 
 

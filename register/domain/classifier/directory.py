@@ -65,6 +65,7 @@ LEGAL_FORMS = frozenset(
 )
 FUZZY_MIN_LENGTH = 6
 FUZZY_MIN_SIMILARITY = 0.84
+FUZZY_CACHE_SIZE = 100_000
 
 
 @dataclass(frozen=True)
@@ -112,7 +113,7 @@ class DirectoryIndex:
     phrases: dict[int, dict[tuple[str, ...], set[UUID]]] = field(default_factory=dict)
     acronyms: dict[str, set[UUID]] = field(default_factory=lambda: defaultdict(set))
     distinctive: dict[str, set[UUID]] = field(default_factory=lambda: defaultdict(set))
-    _vocabulary: list[str] = field(default_factory=list)
+    _buckets: dict[tuple[str, int], list[str]] = field(default_factory=dict)
     _fuzzy_cache: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
@@ -142,7 +143,10 @@ class DirectoryIndex:
         for word, owners in token_owners.items():
             if len(word) >= FUZZY_MIN_LENGTH and len(owners) <= 2 and word not in STOPWORDS:
                 index.distinctive[word] = owners
-        index._vocabulary = sorted(index.distinctive)
+        buckets: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for word in sorted(index.distinctive):
+            buckets[(word[0], len(word))].append(word)
+        index._buckets = dict(buckets)
         return index
 
     def domain_owner(self, domain: str) -> UUID | None:
@@ -191,12 +195,20 @@ class DirectoryIndex:
         if len(word) < FUZZY_MIN_LENGTH or word in self.distinctive or word in STOPWORDS:
             return None
         if word not in self._fuzzy_cache:
+            # Typos keep the first letter and about the length: compare with those words only.
+            candidates = [
+                candidate
+                for size in range(len(word) - 2, len(word) + 3)
+                for candidate in self._buckets.get((word[0], size), ())
+            ]
             best = process.extractOne(
                 word,
-                self._vocabulary,
+                candidates,
                 scorer=Levenshtein.normalized_similarity,
                 score_cutoff=FUZZY_MIN_SIMILARITY,
             )
+            if len(self._fuzzy_cache) >= FUZZY_CACHE_SIZE:
+                self._fuzzy_cache.clear()
             self._fuzzy_cache[word] = best[0] if best else None
         return self._fuzzy_cache[word]
 

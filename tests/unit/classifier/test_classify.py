@@ -131,7 +131,35 @@ def test_a_representative_present_makes_a_public_meeting_an_interest_meeting() -
 def test_preparing_a_file_about_an_organisation_is_internal_work() -> None:
     result = verdict("Préparer dossier Véolys", attendees=(person("c@bellerive-sur-loire.fr"),))
 
-    assert (result.kind, result.reasons[0].rule) == (KIND.INTERNAL, "preparation")
+    assert (result.kind, result.reasons[0].rule) == (KIND.INTERNAL, "internal")
+    assert result.representative_ids == ()
+
+
+def test_an_organisation_named_in_an_internal_meeting_is_not_met() -> None:
+    result = verdict("Commission DSP eau — analyse des offres Véolys")
+
+    assert (result.kind, result.representative_ids) == (KIND.INTERNAL, ())
+
+
+def test_an_organisation_that_attends_makes_even_an_internal_looking_meeting_a_lobby_one() -> None:
+    result = verdict("Point hebdo", attendees=(person("x@veolys-eau.fr"),))
+
+    assert (result.kind, result.representative_ids) == (KIND.INTEREST_REPRESENTATIVE, (VEOLYS.id,))
+
+
+def test_a_place_or_a_short_acronym_alone_is_not_enough() -> None:
+    assert verdict("Déjeuner", location="Véolys Eau, siège").kind is KIND.UNKNOWN
+    short = DirectoryIndex.build(
+        [DirectoryEntry(id=uuid.UUID(int=7), name="Ensemble des lieux", acronym="EDL")],
+        DomainRules(),
+    )
+    assert classify(CalendarData(summary="EDL appartement"), short, CONFIG).kind is KIND.UNKNOWN
+
+
+def test_a_public_event_an_organisation_hosts_is_left_to_staff() -> None:
+    result = verdict("Inauguration du siège Véolys")
+
+    assert (result.kind, result.reasons[0].rule) == (KIND.UNKNOWN, "public_event")
 
 
 def test_webmail_identifies_nobody() -> None:
