@@ -17,6 +17,7 @@ from register.store.repositories.authorities import get_authority, list_authorit
 from register.store.repositories.meetings import list_meetings, update_meeting
 from register.store.repositories.officials import list_officials
 from register.store.repositories.representatives import (
+    directory_version,
     get_representative,
     list_representatives,
     save_representative,
@@ -53,9 +54,25 @@ def _domain_of(url: str | None) -> str | None:
     return host.removeprefix("www.") if host else None
 
 
+_CACHE: dict[UUID, tuple[object, Classifier]] = {}
+
+
 async def classifier_for(authority: Authority) -> Classifier:
-    """The classifier for `authority`: the whole directory (merged duplicates left out), the
-    authority's own domains (its website's and its officials' e-mail domains) and its keywords."""
+    """The classifier for `authority`, rebuilt only when the directory, the authority or its
+    officials changed (building the index of thousands of organisations takes a while)."""
+    officials = await list_officials(authority.id)
+    version = (await directory_version(), authority, tuple(officials))
+    cached = _CACHE.get(authority.id)
+    if cached is not None and cached[0] == version:
+        return cached[1]
+    classifier = await _build_classifier(authority)
+    _CACHE[authority.id] = (version, classifier)
+    return classifier
+
+
+async def _build_classifier(authority: Authority) -> Classifier:
+    """The whole directory (merged duplicates left out), the authority's own domains (its
+    website's and its officials' e-mail domains) and its keywords."""
     entries = [
         DirectoryEntry(
             id=rep.id,

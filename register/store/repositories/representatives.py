@@ -75,3 +75,13 @@ async def representatives_by_id(ids: Iterable[UUID]) -> dict[UUID, InterestRepre
 async def list_representatives() -> list[InterestRepresentative]:
     rows = await RepresentativeRow.select().order_by(RepresentativeRow.name).output(load_json=True)
     return [_from_row(row) for row in rows]
+
+
+async def directory_version() -> tuple[int, str]:
+    """A value that changes whenever the directory does (an import, an edit, a merge): its
+    size and its latest change; cheap enough to ask before every sync."""
+    rows = await RepresentativeRow.raw(
+        "SELECT COUNT(*) AS n, MAX(updated_at) AS latest FROM interest_representative"
+    )
+    row = rows[0]
+    return int(row["n"]), str(row["latest"])
