@@ -515,3 +515,8 @@ def main(argv: list[str] | None = None) -> NoReturn:
     except KeyboardInterrupt:
         sys.exit(130)
     sys.exit(0)
+
+
+# The directory's commands (`register import …`, `register directory …`) live in their own
+# module, which adds them to `cli` when imported.
+import register.cli_directory  # noqa: E402, F401

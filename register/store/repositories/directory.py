@@ -32,8 +32,35 @@ IDENTIFIER_FIELDS = ("hatvp_id", "siren", "rna", "eu_transparency_id")
 """The identifiers of an organisation, in the order a match on them is trusted."""
 
 LEGAL_FORMS = frozenset(
-    "sa sas sasu sarl eurl snc sca scs sci scop scic sem saem seml spl gie ei eirl "
-    "selarl selas selafa sel scm scp association assoc asso".split()
+    [
+        "sa",
+        "sas",
+        "sasu",
+        "sarl",
+        "eurl",
+        "snc",
+        "sca",
+        "scs",
+        "sci",
+        "scop",
+        "scic",
+        "sem",
+        "saem",
+        "seml",
+        "spl",
+        "gie",
+        "ei",
+        "eirl",
+        "selarl",
+        "selas",
+        "selafa",
+        "sel",
+        "scm",
+        "scp",
+        "association",
+        "assoc",
+        "asso",
+    ]
 )
 """Legal-form words that say nothing about which organisation it is ("Veolia SA" is Veolia)."""
 
@@ -53,8 +80,11 @@ _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 def folded(text: str) -> str:
     """Lower case, no accents, single spaces: the form in which two spellings are the same."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).split())
+    lowered = text.casefold()
+    if not lowered.isascii():
+        decomposed = unicodedata.normalize("NFKD", lowered)
+        lowered = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(lowered.split())
 
 
 def normalised_name(name: str) -> str:
@@ -241,7 +271,7 @@ def _duplicate_keys(rep: InterestRepresentative) -> list[tuple[str, str]]:
 async def list_duplicates() -> list[DuplicateGroup]:
     """Organisations (not merged away) sharing a normalised name or an identifier, grouped:
     two records sharing a name and a third sharing the second's SIREN are one group."""
-    reps = await live_representatives()
+    reps = sorted(await live_representatives(), key=lambda rep: (folded(rep.name), rep.id))
     holders: dict[tuple[str, str], list[int]] = defaultdict(list)
     for position, rep in enumerate(reps):
         for key in _duplicate_keys(rep):
@@ -273,3 +303,181 @@ async def list_duplicates() -> list[DuplicateGroup]:
         )
         result.append(DuplicateGroup(tuple(reps[i] for i in members), tuple(reasons)))
     return sorted(result, key=lambda group: folded(group.representatives[0].name))
+
+
+class MergeError(ValueError):
+    """A merge that cannot be done (unknown, identical or already merged organisations)."""
+
+
+@dataclass(frozen=True)
+class MergeResult:
+    """The kept organisation as it now is, the duplicate (now pointing at it), how many
+    meetings were re-linked, and the duplicate's identifiers that differ from the kept one's
+    (left on the duplicate, so that an import of them still resolves to the kept record)."""
+
+    kept: InterestRepresentative
+    duplicate: InterestRepresentative
+    meetings_relinked: int
+    conflicts: tuple[str, ...]
+
+
+def distinct_names(names: Iterable[str], excluded: str) -> tuple[str, ...]:
+    """`names` without blanks, repeats (as folded) and the organisation's own name."""
+    seen = {folded(excluded)}
+    result = []
+    for name in names:
+        key = folded(name)
+        if key and key not in seen:
+            seen.add(key)
+            result.append(name)
+    return tuple(result)
+
+
+def combine_records(
+    keep: InterestRepresentative, duplicate: InterestRepresentative
+) -> tuple[InterestRepresentative, InterestRepresentative, tuple[str, ...]]:
+    """The kept record with the duplicate's names, domains and identifiers; the duplicate
+    without the identifiers it handed over (two records cannot hold one HATVP or EU id)."""
+    keep_update: dict[str, Any] = {}
+    duplicate_update: dict[str, Any] = {"merged_into_id": keep.id}
+    conflicts = []
+    for field in IDENTIFIER_FIELDS:
+        mine, theirs = getattr(keep, field), getattr(duplicate, field)
+        if theirs and not mine:
+            keep_update[field], duplicate_update[field] = theirs, None
+        elif theirs and theirs != mine:
+            conflicts.append(f"{field} {theirs}")
+    other_names = [duplicate.name, *duplicate.aliases]
+    if duplicate.acronym and keep.acronym and folded(duplicate.acronym) != folded(keep.acronym):
+        other_names.append(duplicate.acronym)
+    keep_update |= {
+        "aliases": distinct_names([*keep.aliases, *other_names], keep.name),
+        "email_domains": tuple(dict.fromkeys([*keep.email_domains, *duplicate.email_domains])),
+        "acronym": keep.acronym or duplicate.acronym,
+        "website": keep.website or duplicate.website,
+        "category": keep.category or duplicate.category,
+        "hatvp_registered": keep.hatvp_registered or duplicate.hatvp_registered,
+    }
+    return (
+        keep.model_copy(update=keep_update),
+        duplicate.model_copy(update=duplicate_update),
+        tuple(conflicts),
+    )
+
+
+async def _relink_presence(keep_id: UUID, duplicate_id: UUID) -> set[UUID]:
+    """Point the duplicate's presence rows at the kept organisation; where a meeting already
+    lists both, keep one row with both rows' people (a meeting lists an organisation once)."""
+    row_id = PresenceRow._meta.primary_key
+    columns = (row_id, PresenceRow.meeting, PresenceRow.people)
+    moving = (
+        await PresenceRow.select(*columns)
+        .where(PresenceRow.representative == duplicate_id)
+        .output(load_json=True)
+    )
+    if not moving:
+        return set()
+    meetings = [row["meeting"] for row in moving]
+    staying = {
+        row["meeting"]: row
+        for row in await PresenceRow.select(*columns)
+        .where(PresenceRow.representative == keep_id, PresenceRow.meeting.is_in(meetings))
+        .output(load_json=True)
+    }
+    for row in moving:
+        kept = staying.get(row["meeting"])
+        if kept is None:
+            await PresenceRow.update({PresenceRow.representative: keep_id}).where(
+                row_id == row["id"]
+            )
+            continue
+        people = list(dict.fromkeys([*(kept["people"] or ()), *(row["people"] or ())]))
+        await PresenceRow.update({PresenceRow.people: people}).where(row_id == kept["id"])
+        await PresenceRow.delete().where(row_id == row["id"])
+    return set(meetings)
+
+
+async def _relink_classifications(keep_id: UUID, duplicate_id: UUID) -> set[UUID]:
+    """Name the kept organisation in classifications (organisations found, and the reasons'
+    evidence) that named the duplicate: the public sees those reasons."""
+    old, new = str(duplicate_id), str(keep_id)
+    pattern = f"%{old}%"
+    rows = (
+        await MeetingRow.select(
+            MeetingRow.id,
+            MeetingRow.classification_representatives,
+            MeetingRow.classification_reasons,
+        )
+        .where(
+            WhereRaw("CAST(classification_representatives AS TEXT) LIKE {}", pattern)
+            | WhereRaw("CAST(classification_reasons AS TEXT) LIKE {}", pattern)
+        )
+        .output(load_json=True)
+    )
+    for row in rows:
+        found = [new if value == old else value for value in row["classification_representatives"]]
+        reasons = [
+            reason | {"representative_id": new}
+            if reason.get("representative_id") == old
+            else reason
+            for reason in row["classification_reasons"] or ()
+        ]
+        await MeetingRow.update(
+            {
+                MeetingRow.classification_representatives: list(dict.fromkeys(found)),
+                MeetingRow.classification_reasons: reasons,
+            }
+        ).where(MeetingRow.id == row["id"])
+    return {row["id"] for row in rows}
+
+
+async def merge(keep_id: UUID, duplicate_id: UUID, *, actor: str = "cli") -> MergeResult:
+    """Merge `duplicate_id` into `keep_id` in one transaction: every meeting that listed or
+    classified the duplicate lists the kept organisation instead (its lock version moves on, so
+    an editor holding the old record gets a conflict rather than bringing the duplicate back);
+    names, e-mail domains and identifiers are united; the duplicate points at the kept record,
+    and so do the records merged into the duplicate before."""
+    if keep_id == duplicate_id:
+        raise MergeError("cannot merge an organisation into itself")
+    async with writing():
+        found = await representatives_by_id([keep_id, duplicate_id])
+        for wanted in (keep_id, duplicate_id):
+            if wanted not in found:
+                raise MergeError(f"no organisation {wanted}")
+        keep, duplicate = found[keep_id], found[duplicate_id]
+        if keep.merged_into_id is not None:
+            raise MergeError(f"{keep_id} was merged into {keep.merged_into_id}: keep that one")
+        if duplicate.merged_into_id is not None:
+            raise MergeError(f"{duplicate_id} is already merged into {duplicate.merged_into_id}")
+        new_keep, new_duplicate, conflicts = combine_records(keep, duplicate)
+        meetings = await _relink_presence(keep_id, duplicate_id)
+        meetings |= await _relink_classifications(keep_id, duplicate_id)
+        if meetings:
+            await MeetingRow.update(
+                {
+                    MeetingRow.lock_version: MeetingRow.lock_version + 1,
+                    MeetingRow.updated_at: datetime.now(UTC),
+                }
+            ).where(MeetingRow.id.is_in(list(meetings)))
+        # The duplicate first: it gives up the unique identifiers the kept record takes.
+        await upsert_representatives([new_duplicate])
+        await upsert_representatives([new_keep])
+        await RepresentativeRow.update({RepresentativeRow.merged_into: keep_id}).where(
+            RepresentativeRow.merged_into == duplicate_id
+        )
+        await record_event(
+            AuditEvent(
+                at=datetime.now(UTC),
+                actor=actor,
+                action="merge",
+                entity="interest_representative",
+                entity_id=str(keep_id),
+                changes={
+                    "duplicate": str(duplicate_id),
+                    "duplicate_name": duplicate.name,
+                    "meetings_relinked": len(meetings),
+                    "conflicts": list(conflicts),
+                },
+            )
+        )
+    return MergeResult(new_keep, new_duplicate, len(meetings), conflicts)
