@@ -213,5 +213,30 @@ def merge_command(
     click.echo(f"Unpublished meetings classified again: {reclassified} changed.")
 
 
+@directory.command("rule")
+@database_options
+@click.argument("domain")
+@click.argument("organisation_id", type=click.UUID)
+def rule_command(
+    data_dir: Path | None, database_url: str | None, domain: str, organisation_id: UUID
+) -> None:
+    """Always treat e-mail addresses at DOMAIN as the organisation ORGANISATION_ID (a staff
+    decision made a rule); unpublished meetings are classified again."""
+    from register.services.classification import RuleError, treat_domain_as
+
+    settings = _configure(data_dir, database_url)
+
+    async def run() -> int:
+        await _open_database(settings)
+        return await treat_domain_as(domain, organisation_id)
+
+    try:
+        changed = _run(run())
+    except RuleError as error:
+        _fail(str(error))
+    click.echo(f"Addresses at {domain.strip().lower().lstrip('@')} now count as {organisation_id}.")
+    click.echo(f"Unpublished meetings classified again: {changed} changed.")
+
+
 cli.add_command(import_group)
 cli.add_command(directory)

@@ -59,6 +59,7 @@ def table(stdout: str) -> dict[str, int]:
         ["directory"],
         ["directory", "duplicates"],
         ["directory", "merge"],
+        ["directory", "rule"],
     ],
 )
 def test_every_directory_command_has_help(command: list[str]) -> None:
@@ -271,3 +272,41 @@ def test_an_import_classifies_unpublished_meetings_again(tmp_path: Path, files: 
         return [rep.name for rep in found.values()]
 
     assert asyncio.run(classified()) == ["Régie des Transports de Kerlann"]
+
+
+def test_a_staff_decision_becomes_a_domain_rule(tmp_path: Path) -> None:
+    """Nobody knew whose domain batisseurs-val.example was; staff say it is the federation's."""
+    data = tmp_path / "data"
+
+    async def prepare() -> tuple[UUID, UUID]:
+        await migrate(make_engine(Settings(data_dir=data)))
+        stored = await store_register()
+        calendar = CalendarData(
+            summary="Échange chantier de la gare",
+            attendees=(Attendee(email="paul@batisseurs-val.example", name="Paul Lenoir"),),
+        )
+        meeting = factories.meeting(stored.authority.id, stored.owner.id, calendar=calendar)
+        await meetings.add_meeting(meeting)
+        return meeting.id, stored.representative.id
+
+    meeting_id, federation_id = asyncio.run(prepare())
+
+    result = run(
+        "directory", "rule", "batisseurs-val.example", str(federation_id), "--data-dir", str(data)
+    )
+    refused = run("directory", "rule", "not a domain", str(federation_id), "--data-dir", str(data))
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.endswith("Unpublished meetings classified again: 1 changed.\n")
+    assert (refused.returncode, refused.stderr) == (
+        1,
+        "register: error: 'not a domain' is not an e-mail domain\n",
+    )
+
+    async def classified() -> tuple[UUID, ...]:
+        use_engine(make_engine(Settings(data_dir=data)))
+        meeting = await meetings.get_meeting(meeting_id)
+        assert meeting is not None
+        return meeting.classification.representative_ids
+
+    assert asyncio.run(classified()) == (federation_id,)
