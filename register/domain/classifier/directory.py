@@ -114,6 +114,8 @@ class DirectoryIndex:
     acronyms: dict[str, set[UUID]] = field(default_factory=lambda: defaultdict(set))
     distinctive: dict[str, set[UUID]] = field(default_factory=lambda: defaultdict(set))
     _buckets: dict[tuple[str, int], list[str]] = field(default_factory=dict)
+    _starts: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    _domain_kinds: dict[str, str] = field(default_factory=dict)
     _fuzzy_cache: dict[str, str | None] = field(default_factory=dict)
 
     @classmethod
@@ -139,6 +141,11 @@ class DirectoryIndex:
             if entry.acronym and len(entry.acronym) >= 2:
                 index.acronyms[entry.acronym.upper()].add(entry.id)
         index.phrases = {length: dict(table) for length, table in by_length.items()}
+        starts: dict[str, set[int]] = defaultdict(set)
+        for length, table in index.phrases.items():
+            for phrase in table:
+                starts[phrase[0]].add(length)
+        index._starts = {word: tuple(sorted(sizes, reverse=True)) for word, sizes in starts.items()}
         # A one-word name that few organisations share and is long enough can be fuzzy-matched.
         for word, owners in token_owners.items():
             if len(word) >= FUZZY_MIN_LENGTH and len(owners) <= 2 and word not in STOPWORDS:
@@ -177,10 +184,10 @@ class DirectoryIndex:
         """Every (start, length, organisations) where a name or alias stands in `words`,
         longest first at each position, matches not overlapping."""
         found: list[tuple[int, int, set[UUID]]] = []
-        lengths = sorted(self.phrases, reverse=True)
         position = 0
         while position < len(words):
-            for length in lengths:
+            # Only the phrase lengths that start with this word are tried (most words start none).
+            for length in self._starts.get(words[position], ()):
                 window = tuple(words[position : position + length])
                 if len(window) == length and window in self.phrases[length]:
                     found.append((position, length, self.phrases[length][window]))
