@@ -143,8 +143,8 @@ class DirectoryIndex:
         index.phrases = {length: dict(table) for length, table in by_length.items()}
         starts: dict[str, set[int]] = defaultdict(set)
         for length, table in index.phrases.items():
-            for phrase in table:
-                starts[phrase[0]].add(length)
+            for indexed in table:
+                starts[indexed[0]].add(length)
         index._starts = {word: tuple(sorted(sizes, reverse=True)) for word, sizes in starts.items()}
         # A one-word name that few organisations share and is long enough can be fuzzy-matched.
         for word, owners in token_owners.items():
