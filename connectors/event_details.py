@@ -64,7 +64,7 @@ class EventDetails:
     last_modified: datetime | None
 
 
-def _values(component: Component, name: str) -> list[Any]:
+def values(component: Component, name: str) -> list[Any]:
     """All values of a property that may be repeated; icalendar gives one or a list."""
     value = component.get(name)
     if value is None:
@@ -73,8 +73,8 @@ def _values(component: Component, name: str) -> list[Any]:
 
 
 def _text(component: Component, name: str) -> str:
-    values = _values(component, name)
-    return str(values[0]) if values else ""
+    found = values(component, name)
+    return str(found[0]) if found else ""
 
 
 def _param(address: Any, name: str) -> str | None:
@@ -107,7 +107,7 @@ def person(address: Any) -> Person | None:
 def categories(component: Component) -> tuple[str, ...]:
     """Every category of every CATEGORIES property (§3.8.1.2), in order, once each."""
     found: dict[str, None] = {}
-    for prop in _values(component, "CATEGORIES"):
+    for prop in values(component, "CATEGORIES"):
         for category in getattr(prop, "cats", [prop]):
             text = str(category).strip()
             if text:
@@ -141,7 +141,7 @@ def last_modified(component: Component) -> datetime | None:
     """LAST-MODIFIED (§3.8.7.3), else DTSTAMP (§3.8.7.2), in UTC; both must be written in UTC, so
     a floating value is taken as UTC."""
     for name in ("LAST-MODIFIED", "DTSTAMP"):
-        for prop in _values(component, name):
+        for prop in values(component, name):
             value = getattr(prop, "dt", None)
             if isinstance(value, datetime):
                 return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
@@ -151,8 +151,8 @@ def last_modified(component: Component) -> datetime | None:
 def details_of(event: Component, calendar: Component, zones: ObjectZones) -> EventDetails:
     """Read the shared properties of a VEVENT whose UID and DTSTART have been checked."""
     zone, zone_name = zones.of_start(event)
-    organizers = [found for found in map(person, _values(event, "ORGANIZER")) if found]
-    sequence = _values(event, "SEQUENCE")
+    organizers = [found for found in map(person, values(event, "ORGANIZER")) if found]
+    sequence = values(event, "SEQUENCE")
     return EventDetails(
         uid=str(event["UID"]),
         zone=zone,
@@ -163,7 +163,7 @@ def details_of(event: Component, calendar: Component, zones: ObjectZones) -> Eve
         location=_text(event, "LOCATION"),
         description=_text(event, "DESCRIPTION"),
         organizer=organizers[0] if organizers else None,
-        attendees=tuple(found for found in map(person, _values(event, "ATTENDEE")) if found),
+        attendees=tuple(found for found in map(person, values(event, "ATTENDEE")) if found),
         categories=categories(event),
         status=status(event, calendar),
         visibility=visibility(event, calendar),

@@ -1,6 +1,6 @@
 """iCalendar as text: logical lines, and the lines worth handing to the parser.
 
-icalendar 7.3 spends about 50 µs on each content line it parses (on the reference machine), more
+icalendar 7.3 spends about 50 µs on each content line it parses (on the development machine), more
 than everything else done with an event. Real calendars are mostly lines the register never reads:
 a VTIMEZONE of 15-30 lines in every CalDAV object, VALARMs, and per-event vendor properties
 (Outlook writes a dozen X-MICROSOFT-* and X-MS-OLK-* lines, Google X-GOOGLE-*, Apple

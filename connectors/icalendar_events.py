@@ -22,17 +22,17 @@ window by recurring_ical_events (`connectors.recurrence`); times are placed in t
 
 from collections import Counter
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any
 
-from icalendar import Calendar, Component
+from icalendar import Calendar, Component, vRecur
 from pydantic import ValidationError
 
 from connectors import recurrence
 from connectors.delta import Window
-from connectors.event_details import EventDetails, details_of
+from connectors.event_details import EventDetails, details_of, values
 from connectors.ical_text import decode, essential_text
 from connectors.malformed import MalformedObjectError
-from connectors.recurrence import check_rules, expand, single_span
+from connectors.recurrence import expand, single_span
+from connectors.recurrence_rules import prepare_rules
 from connectors.remote_event import EventKey, RemoteEvent
 from connectors.timezones import ObjectZones, time_of, to_utc
 
@@ -81,20 +81,37 @@ def _check_event(event: Component) -> str:
         )
     if len(str(uid)) > _MAX_UID_LENGTH:
         raise MalformedObjectError(f"a VEVENT has a UID longer than {_MAX_UID_LENGTH} characters")
-    for name in ("DTSTART", "DTEND", "DURATION", "RECURRENCE-ID"):
+    for name in ("DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "SEQUENCE"):
         if isinstance(event.get(name), list):
             raise MalformedObjectError(f"VEVENT {str(uid)!r} has several {name} properties")
     if "DTSTART" not in event:
         raise MalformedObjectError(f"VEVENT {str(uid)!r} has no DTSTART")
     if "DTEND" in event and "DURATION" in event:
         raise MalformedObjectError(f"VEVENT {str(uid)!r} has both DTEND and DURATION")
+    _check_value_types(event, str(uid))
+    return str(uid)
+
+
+def _check_value_types(event: Component, uid: str) -> None:
+    """Refuse values of the wrong type: a VALUE parameter (§3.2.20) makes icalendar read
+    `RRULE;VALUE=DATE:…` as a date, `SEQUENCE;VALUE=TEXT:…` as text, and so on."""
     for name in ("DTSTART", "DTEND", "RECURRENCE-ID"):
         if name in event:
             time_of(event, name)
-    duration: Any = event.get("DURATION")
-    if duration is not None and not isinstance(duration.dt, timedelta):
-        raise MalformedObjectError(f"DURATION of VEVENT {str(uid)!r} is not a duration")
-    return str(uid)
+    wrong = ""
+    if "DURATION" in event and not isinstance(getattr(event["DURATION"], "dt", None), timedelta):
+        wrong = "DURATION is not a duration"
+    elif "SEQUENCE" in event and not isinstance(event["SEQUENCE"], int):
+        wrong = "SEQUENCE is not an integer"
+    elif not all(isinstance(rule, vRecur) for rule in values(event, "RRULE")):
+        wrong = "RRULE is not a recurrence rule"
+    for name in ("RDATE", "EXDATE"):
+        for prop in values(event, name):
+            moments = [getattr(item, "dt", None) for item in getattr(prop, "dts", [prop])]
+            if not all(isinstance(moment, date | tuple) for moment in moments):
+                wrong = f"{name} is not a list of dates, date-times or periods"
+    if wrong:
+        raise MalformedObjectError(f"{wrong} in VEVENT {uid!r}")
 
 
 def _recurrence_id(value: date, zone: tzinfo) -> str:
@@ -158,9 +175,9 @@ def _read_events(
     read: list[tuple[Component, EventDetails]] = []
     for event, uid in zip(events, uids, strict=True):
         zones.localise(event)
-        check_rules(event, window.end)
         if any(name in event for name in _SERIES_PROPERTIES):
             in_series.add(uid)
+        prepare_rules(event, window.end)
         read.append((event, details_of(event, calendar, zones)))
     return [(event, details, details.uid in in_series) for event, details in read]
 
@@ -212,10 +229,8 @@ def _occurrences(
         else:
             start, end = single_span(event)
             spans.append((details, (start, end, None)))
-    for component in expand(recurring, window.start, window.end) if recurring else ():
-        start, end = time_of(component, "DTSTART"), time_of(component, "DTEND")
-        recurrence_id: date | None = time_of(component, "RECURRENCE-ID")
-        spans.append((sources[int(str(component[_SOURCE]))], (start, end, recurrence_id)))
+    for component, start, end, original in expand(recurring, window.start, window.end):
+        spans.append((sources[int(str(component[_SOURCE]))], (start, end, original)))
     found: list[RemoteEvent] = []
     for details, span in spans:
         try:

@@ -126,12 +126,12 @@ def split_feed(data: str | bytes) -> dict[str, bytes]:
     """
     own, components = _components(logical_lines(decode(data)))
     drop_stamps = any(line_name(line) == "METHOD" for line in own)
-    zones: dict[str, list[str]] = {}
+    zones: dict[str, str] = {}
     events: defaultdict[str, list[tuple[bool, str]]] = defaultdict(list)
     needed: defaultdict[str, set[str]] = defaultdict(set)
     for component in components:
         if component.kind == "VTIMEZONE":
-            zones.setdefault(component.key, component.lines)
+            zones.setdefault(component.key, "\r\n".join(map(_fold, component.lines)))
             continue
         lines = component.lines
         if drop_stamps:
@@ -142,9 +142,7 @@ def split_feed(data: str | bytes) -> dict[str, bytes]:
     head = "\r\n".join([*_HEAD, *map(_fold, own)])
     objects: dict[str, bytes] = {}
     for key, texts in events.items():
-        used = [
-            "\r\n".join(map(_fold, zones[tzid])) for tzid in sorted(needed[key]) if tzid in zones
-        ]
+        used = [zones[tzid] for tzid in sorted(needed[key]) if tzid in zones]
         body = [text for _, text in sorted(texts)]
         objects[key] = ("\r\n".join([head, *used, *body, "END:VCALENDAR"]) + "\r\n").encode()
     return objects

@@ -133,6 +133,7 @@ def zone_from_definition(text: bytes, preferred: str) -> tuple[tzinfo, str]:
     location = iana_zone(str(definition.get("X-LIC-LOCATION", "")))
     try:
         zone = cast(tzinfo, definition.to_tz(tzp, lookup_tzid=False))
+        _offsets(zone)  # try it out here, where its errors are reported for what they are
         return zone, location.key if location else _identify(zone, tzid, preferred)
     except Exception as error:  # dateutil's tzical raises assorted errors on odd definitions
         raise MalformedObjectError(f"VTIMEZONE {tzid!r} cannot be read: {error}") from error
@@ -232,8 +233,7 @@ _KINDS = ((timedelta, "a duration"), (tuple, "a period"), (time, "a time"))
 def time_of(component: Component, name: str) -> date:
     """The date or date-time of a property holding one (DTSTART, DTEND, RECURRENCE-ID); icalendar
     also reads `DTSTART:PT1H` or `DTSTART:120000` without complaint, as a duration or a time."""
-    prop: Any = component[name]
-    value = prop.dt
+    value = getattr(component[name], "dt", None)
     if not isinstance(value, date):
         kind = next((kind for cls, kind in _KINDS if isinstance(value, cls)), "something else")
         raise MalformedObjectError(

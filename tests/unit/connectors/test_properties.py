@@ -36,6 +36,7 @@ def assert_well_formed(events: tuple[RemoteEvent, ...], within: Window) -> None:
         assert event.key.uid
         assert event.start < within.end
     assert [e.start for e in events] == sorted(e.start for e in events)
+    assert len({event.key for event in events}) == len(events)
 
 
 # Arbitrary input never raises anything but MalformedObjectError

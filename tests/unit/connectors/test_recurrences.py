@@ -8,7 +8,8 @@ import pytest
 
 from connectors.delta import Window
 from connectors.icalendar_events import MalformedObjectError, events_from_ical
-from connectors.recurrence import MAX_OCCURRENCES, MAX_RULE_STEPS
+from connectors.recurrence import MAX_OCCURRENCES
+from connectors.recurrence_rules import MAX_RULE_STEPS
 from connectors.remote_event import RemoteEvent
 from register.domain.kinds import MeetingStatus
 
@@ -323,3 +324,87 @@ def test_an_object_with_more_single_events_than_the_cap_is_malformed() -> None:
 
     with pytest.raises(MalformedObjectError, match="more than 5000 occurrences in the window"):
         read(calendar(*lines, "END:VCALENDAR"))
+
+
+def test_this_and_future_override_moves_the_rest_of_the_series() -> None:
+    this_and_future = [
+        "BEGIN:VEVENT",
+        "UID:bureau-municipal@bellerive.example",
+        "RECURRENCE-ID;RANGE=THISANDFUTURE;TZID=Europe/Paris:20260119T090000",
+        "DTSTART;TZID=Europe/Paris:20260119T140000",
+        "DTEND;TZID=Europe/Paris:20260119T150000",
+        "SUMMARY:Bureau municipal (l'après-midi)",
+        "END:VEVENT",
+    ]
+
+    events = read(calendar(*WEEKLY, *this_and_future, "END:VCALENDAR"))
+
+    assert [(e.key.recurrence_id, e.start, e.summary) for e in events] == [
+        ("20260105T080000Z", at(2026, 1, 5, 8), "Bureau municipal"),
+        ("20260112T080000Z", at(2026, 1, 12, 8), "Bureau municipal"),
+        ("20260119T080000Z", at(2026, 1, 19, 13), "Bureau municipal (l'après-midi)"),
+        ("20260126T080000Z", at(2026, 1, 26, 13), "Bureau municipal (l'après-midi)"),
+    ]
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30",
+        "FREQ=HOURLY;BYMONTH=4;BYMONTHDAY=31;COUNT=3",
+        "FREQ=WEEKLY;BYDAY=MO;BYSETPOS=2",
+    ],
+)
+def test_a_rule_that_never_matches_leaves_the_first_instance_quickly(rule: str) -> None:
+    began = time.perf_counter()
+
+    events = read(
+        calendar(
+            "BEGIN:VEVENT",
+            "UID:jamais@bellerive.example",
+            "DTSTART;TZID=Europe/Paris:20260610T090000",
+            f"RRULE:{rule}",
+            "END:VEVENT",
+            "END:VCALENDAR",
+        )
+    )
+
+    assert keys(events) == ["20260610T070000Z"]
+    assert time.perf_counter() - began < 3
+
+
+def test_a_rule_that_matches_rarely_is_kept() -> None:
+    """Monday 29 February: 2044 is the next after 2016."""
+    events = read(
+        calendar(
+            "BEGIN:VEVENT",
+            "UID:rare@bellerive.example",
+            "DTSTART;VALUE=DATE:20160229",
+            "RRULE:FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO",
+            "END:VEVENT",
+            "END:VCALENDAR",
+        ),
+        window(at(2040, 1, 1), at(2045, 1, 1)),
+    )
+
+    assert keys(events) == ["20440229"]
+
+
+@pytest.mark.parametrize("part", ["INTERVAL=0", "COUNT=0"])
+def test_interval_and_count_must_be_positive(part: str) -> None:
+    data = calendar(
+        "BEGIN:VEVENT",
+        "UID:zero@bellerive.example",
+        "DTSTART:20260610T090000Z",
+        f"RRULE:FREQ=DAILY;{part}",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    )
+
+    with pytest.raises(MalformedObjectError) as refused:
+        read(data)
+
+    name = part.split("=", maxsplit=1)[0]
+    assert str(refused.value) == (
+        f"RRULE FREQ=DAILY;{part} of event zero@bellerive.example: {name} must be positive"
+    )
