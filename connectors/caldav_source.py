@@ -84,7 +84,16 @@ class CalDAVConnector:
             auth_scheme=session.auth_scheme,
             calendars={path: outcome.state for path, outcome in outcomes.items()},
         )
-        return _delta(outcomes, _vanished(known, outcomes), session.requests, next_state)
+        unchanged = next_state == previous
+        return _delta(
+            outcomes,
+            _vanished(known, outcomes),
+            session.requests,
+            # An unchanged calendar hands back the caller's own state rather than a new dump of
+            # every ETag, so its memory does not grow with the number of objects.
+            dict(state) if unchanged else None,
+            next_state,
+        )
 
 
 def _vanished(
@@ -100,6 +109,7 @@ def _delta(
     outcomes: Mapping[str, CalendarOutcome],
     vanished: list[str],
     requests: int,
+    same_state: dict[str, Any] | None,
     state: SourceState,
 ) -> SyncDelta:
     return SyncDelta(
@@ -111,5 +121,5 @@ def _delta(
         unchanged=sum(outcome.unchanged for outcome in outcomes.values()),
         full=any(outcome.full for outcome in outcomes.values()),
         requests=requests,
-        state=state.to_json(),
+        state=same_state if same_state is not None else state.to_json(),
     )

@@ -204,6 +204,16 @@ class CalendarSync:
                 target.url,
                 [member.href for member in stale],
             )
+        if not stale and not removed:
+            # Nothing changed: keep the previous map itself, so an unchanged sync's memory does
+            # not grow with the number of objects.
+            outcome = CalendarOutcome(
+                state=previous.model_copy(
+                    update={"url": target.url, "sync_token": sync_token, "ctag": ctag}
+                )
+            )
+            outcome.unchanged = len(previous.etags)
+            return outcome
         gone = {body.href for body in bodies if body.data is None}
         etags = {href: etag for href, etag in previous.etags.items() if href not in removed}
         fetched = {body.href: body for body in bodies if body.data is not None}
