@@ -15,14 +15,17 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from piccolo.columns import Column
 from piccolo.columns.combination import WhereRaw
 from piccolo.query.functions.aggregate import Count
 
 from register.domain.representative import InterestRepresentative
 from register.domain.staff import AuditEvent
 from register.store.repositories.audit import record_event
-from register.store.repositories.representatives import representatives_by_id
+from register.store.repositories.representatives import (
+    representative_from_row,
+    representative_values,
+    representatives_by_id,
+)
 from register.store.tables import InterestRepresentative as RepresentativeRow
 from register.store.tables import Meeting as MeetingRow
 from register.store.tables import RepresentativePresence as PresenceRow
@@ -107,42 +110,6 @@ def identifiers_of(representative: InterestRepresentative) -> dict[str, str]:
     return {field: value for field, value in values.items() if value}
 
 
-def _from_row(row: dict[str, Any]) -> InterestRepresentative:
-    return InterestRepresentative(
-        id=row["id"],
-        name=row["name"],
-        aliases=tuple(row["aliases"] or ()),
-        acronym=row["acronym"],
-        hatvp_id=row["hatvp_id"],
-        siren=row["siren"],
-        rna=row["rna"],
-        eu_transparency_id=row["eu_transparency_id"],
-        email_domains=tuple(row["email_domains"] or ()),
-        website=row["website"],
-        category=row["category"],
-        hatvp_registered=row["hatvp_registered"],
-        merged_into_id=row["merged_into"],
-    )
-
-
-def _values(representative: InterestRepresentative) -> dict[Column, Any]:
-    return {
-        RepresentativeRow.name: representative.name,
-        RepresentativeRow.aliases: list(representative.aliases),
-        RepresentativeRow.acronym: representative.acronym,
-        RepresentativeRow.hatvp_id: representative.hatvp_id,
-        RepresentativeRow.siren: representative.siren,
-        RepresentativeRow.rna: representative.rna,
-        RepresentativeRow.eu_transparency_id: representative.eu_transparency_id,
-        RepresentativeRow.email_domains: list(representative.email_domains),
-        RepresentativeRow.website: representative.website,
-        RepresentativeRow.category: representative.category,
-        RepresentativeRow.hatvp_registered: representative.hatvp_registered,
-        RepresentativeRow.merged_into: representative.merged_into_id,
-        RepresentativeRow.updated_at: datetime.now(UTC),
-    }
-
-
 async def find_by_identifiers(values: Collection[str]) -> list[InterestRepresentative]:
     """Every organisation holding any of `values` in any identifier column, in one query.
 
@@ -164,7 +131,7 @@ async def find_by_identifiers(values: Collection[str]) -> list[InterestRepresent
         .order_by(RepresentativeRow.id)
         .output(load_json=True)
     )
-    return [_from_row(row) for row in rows]
+    return [representative_from_row(row) for row in rows]
 
 
 async def find_by_identifier(value: str) -> list[InterestRepresentative]:
@@ -200,9 +167,11 @@ async def upsert_representatives(representatives: Sequence[InterestRepresentativ
     """Insert or update each organisation by id, in one statement (importers write in batches)."""
     if not representatives:
         return
-    columns = list(_values(representatives[0]))
+    columns = list(representative_values(representatives[0]))
     rows = [
-        RepresentativeRow(id=rep.id, **{c._meta.name: v for c, v in _values(rep).items()})
+        RepresentativeRow(
+            id=rep.id, **{c._meta.name: v for c, v in representative_values(rep).items()}
+        )
         for rep in representatives
     ]
     await (
@@ -225,7 +194,7 @@ async def live_representatives() -> list[InterestRepresentative]:
         .order_by(RepresentativeRow.id)
         .output(load_json=True)
     )
-    return [_from_row(row) for row in rows]
+    return [representative_from_row(row) for row in rows]
 
 
 async def name_index() -> dict[str, set[UUID]]:

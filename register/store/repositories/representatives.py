@@ -5,12 +5,14 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+from piccolo.columns import Column
+
 from register.domain.representative import InterestRepresentative
 from register.store.repositories.upsert import upsert
 from register.store.tables import InterestRepresentative as RepresentativeRow
 
 
-def _from_row(row: dict[str, Any]) -> InterestRepresentative:
+def representative_from_row(row: dict[str, Any]) -> InterestRepresentative:
     return InterestRepresentative(
         id=row["id"],
         name=row["name"],
@@ -28,26 +30,27 @@ def _from_row(row: dict[str, Any]) -> InterestRepresentative:
     )
 
 
+def representative_values(representative: InterestRepresentative) -> dict[Column, Any]:
+    """Every column of a representative's row but its id."""
+    return {
+        RepresentativeRow.name: representative.name,
+        RepresentativeRow.aliases: list(representative.aliases),
+        RepresentativeRow.acronym: representative.acronym,
+        RepresentativeRow.hatvp_id: representative.hatvp_id,
+        RepresentativeRow.siren: representative.siren,
+        RepresentativeRow.rna: representative.rna,
+        RepresentativeRow.eu_transparency_id: representative.eu_transparency_id,
+        RepresentativeRow.email_domains: list(representative.email_domains),
+        RepresentativeRow.website: representative.website,
+        RepresentativeRow.category: representative.category,
+        RepresentativeRow.hatvp_registered: representative.hatvp_registered,
+        RepresentativeRow.merged_into: representative.merged_into_id,
+        RepresentativeRow.updated_at: datetime.now(UTC),
+    }
+
+
 async def save_representative(representative: InterestRepresentative) -> None:
-    await upsert(
-        RepresentativeRow,
-        representative.id,
-        {
-            RepresentativeRow.name: representative.name,
-            RepresentativeRow.aliases: list(representative.aliases),
-            RepresentativeRow.acronym: representative.acronym,
-            RepresentativeRow.hatvp_id: representative.hatvp_id,
-            RepresentativeRow.siren: representative.siren,
-            RepresentativeRow.rna: representative.rna,
-            RepresentativeRow.eu_transparency_id: representative.eu_transparency_id,
-            RepresentativeRow.email_domains: list(representative.email_domains),
-            RepresentativeRow.website: representative.website,
-            RepresentativeRow.category: representative.category,
-            RepresentativeRow.hatvp_registered: representative.hatvp_registered,
-            RepresentativeRow.merged_into: representative.merged_into_id,
-            RepresentativeRow.updated_at: datetime.now(UTC),
-        },
-    )
+    await upsert(RepresentativeRow, representative.id, representative_values(representative))
 
 
 async def get_representative(representative_id: UUID) -> InterestRepresentative | None:
@@ -57,7 +60,7 @@ async def get_representative(representative_id: UUID) -> InterestRepresentative 
         .output(load_json=True)
         .first()
     )
-    return None if row is None else _from_row(row)
+    return None if row is None else representative_from_row(row)
 
 
 async def representatives_by_id(ids: Iterable[UUID]) -> dict[UUID, InterestRepresentative]:
@@ -69,12 +72,12 @@ async def representatives_by_id(ids: Iterable[UUID]) -> dict[UUID, InterestRepre
         .where(RepresentativeRow.id.is_in(wanted))
         .output(load_json=True)
     )
-    return {row["id"]: _from_row(row) for row in rows}
+    return {row["id"]: representative_from_row(row) for row in rows}
 
 
 async def list_representatives() -> list[InterestRepresentative]:
     rows = await RepresentativeRow.select().order_by(RepresentativeRow.name).output(load_json=True)
-    return [_from_row(row) for row in rows]
+    return [representative_from_row(row) for row in rows]
 
 
 async def directory_version() -> tuple[int, str]:
