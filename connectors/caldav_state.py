@@ -11,7 +11,14 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SkipValidation,
+    ValidationError,
+    field_validator,
+)
 
 from connectors.delta import Window
 
@@ -41,11 +48,21 @@ class CalendarState(BaseModel):
     """RFC 6578 §3.2 token of the state the ETag map reflects; None without sync support."""
     ctag: str | None = None
     """CalendarServer's getctag, compared only when there is no sync token."""
-    etags: dict[str, str] = Field(default_factory=dict)
+    # Not validated item by item: the map is ours (written by `to_json`), and copying it on every
+    # load made an unchanged sync's memory grow with the number of objects.
+    etags: SkipValidation[dict[str, str]] = Field(default_factory=dict)
     """Normalised href → ETag of every object reported (also the ones that failed to parse)."""
     window_start: datetime
     window_end: datetime
     """The window the objects were last all expanded for (a full load)."""
+
+    @field_validator("etags", mode="after")
+    @classmethod
+    def _a_mapping(cls, value: object) -> object:
+        # The one check that costs nothing: a state that is not ours becomes a full load.
+        if not isinstance(value, dict):
+            raise ValueError("etags must be a mapping of hrefs to ETags")
+        return value
 
     def window_is_stale(self, window: Window) -> bool:
         """Whether recurrences must be expanded again for `window`: its end moved forward by
