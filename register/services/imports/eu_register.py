@@ -32,11 +32,9 @@ from register.services.imports.records import text as clean_text
 from register.services.imports.source import (
     CHUNK,
     ProgressCallback,
-    open_source,
-    reporter,
 )
 from register.services.imports.summary import ImportSummary
-from register.services.imports.writer import DEFAULT_BATCH, run_import
+from register.services.imports.writer import DEFAULT_BATCH, import_file
 
 ROOT = "ListOfIRPublicDetail"
 RECORD = "interestRepresentative"
@@ -179,15 +177,10 @@ async def import_eu_register(
     path: Path, *, progress: ProgressCallback | None = None, batch_size: int = DEFAULT_BATCH
 ) -> ImportSummary:
     """Import the EU Transparency Register export at `path`, keyed by identification code."""
-    summary = ImportSummary(source="EU Transparency Register")
-    try:
-        with open_source(path) as stream:
-            await run_import(
-                summary,
-                read_register(stream),
-                on_batch=reporter(stream, progress),
-                batch_size=batch_size,
-            )
-    except SourceError as error:
-        summary.failure = str(error)
-    return summary
+    return await import_file(
+        path,
+        ImportSummary(source="EU Transparency Register"),
+        read_register,
+        progress=progress,
+        batch_size=batch_size,
+    )

@@ -33,9 +33,9 @@ from register.services.imports.records import (
     text,
 )
 from register.services.imports.records import compact as compact_id
-from register.services.imports.source import ProgressCallback, open_source, reporter
+from register.services.imports.source import ProgressCallback
 from register.services.imports.summary import ImportSummary
-from register.services.imports.writer import DEFAULT_BATCH, run_import
+from register.services.imports.writer import DEFAULT_BATCH, import_file
 
 _FRENCH_DATE = re.compile(r"(\d{1,2})[/-](\d{1,2})[/-](\d{4})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?")
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?")
@@ -149,14 +149,11 @@ async def import_hatvp(
 ) -> ImportSummary:
     """Import the HATVP répertoire at `path`: organisations are registered with HATVP (unless
     they left it) and keyed by their national identifier, which is also their SIREN or RNA."""
-    summary = ImportSummary(source="HATVP")
     day = today or datetime.now(UTC).date()
-    try:
-        with open_source(path) as stream:
-            records = read_publications(stream, day)
-            await run_import(
-                summary, records, on_batch=reporter(stream, progress), batch_size=batch_size
-            )
-    except SourceError as error:
-        summary.failure = str(error)
-    return summary
+    return await import_file(
+        path,
+        ImportSummary(source="HATVP"),
+        lambda stream: read_publications(stream, day),
+        progress=progress,
+        batch_size=batch_size,
+    )

@@ -28,9 +28,9 @@ from pathlib import Path
 from register.services.imports.records import Record, Rejected, SourceError, build_candidate
 from register.services.imports.records import compact as compact_id
 from register.services.imports.records import text as clean_text
-from register.services.imports.source import ProgressCallback, open_source, reporter
+from register.services.imports.source import ProgressCallback
 from register.services.imports.summary import ImportSummary
-from register.services.imports.writer import DEFAULT_BATCH, run_import
+from register.services.imports.writer import DEFAULT_BATCH, import_file
 
 COLUMNS = (
     "name",
@@ -112,15 +112,10 @@ async def import_local_csv(
     path: Path, *, progress: ProgressCallback | None = None, batch_size: int = DEFAULT_BATCH
 ) -> ImportSummary:
     """Import the CSV of local organisations at `path` (columns: see the module's docstring)."""
-    summary = ImportSummary(source="local CSV")
-    try:
-        with open_source(path) as stream:
-            await run_import(
-                summary,
-                read_rows(stream),
-                on_batch=reporter(stream, progress),
-                batch_size=batch_size,
-            )
-    except SourceError as error:
-        summary.failure = str(error)
-    return summary
+    return await import_file(
+        path,
+        ImportSummary(source="local CSV"),
+        read_rows,
+        progress=progress,
+        batch_size=batch_size,
+    )

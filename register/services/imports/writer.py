@@ -8,11 +8,18 @@ register imports in seconds and memory holds one batch, never the file.
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from uuid import UUID
 
 from register.domain.representative import InterestRepresentative
 from register.services.imports.reconcile import combine
 from register.services.imports.records import Candidate, Rejected, SourceError
+from register.services.imports.source import (
+    CountingReader,
+    ProgressCallback,
+    open_source,
+    reporter,
+)
 from register.services.imports.summary import ImportSummary
 from register.store.repositories import directory
 from register.store.repositories.representatives import representatives_by_id
@@ -163,4 +170,24 @@ async def run_import(
     await writer.apply(pending)
     if on_batch:
         on_batch()
+    return summary
+
+
+async def import_file(
+    path: Path,
+    summary: ImportSummary,
+    read: Callable[[CountingReader], Iterable[Candidate | Rejected]],
+    *,
+    progress: ProgressCallback | None,
+    batch_size: int,
+) -> ImportSummary:
+    """Open `path`, read its records with `read` and write them; a file that cannot be opened
+    or read to the end is the summary's `failure`, in one line."""
+    try:
+        with open_source(path) as stream:
+            await run_import(
+                summary, read(stream), on_batch=reporter(stream, progress), batch_size=batch_size
+            )
+    except SourceError as error:
+        summary.failure = str(error)
     return summary
