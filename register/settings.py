@@ -49,6 +49,18 @@ class Settings(BaseSettings):
         description="Fernet key encrypting calendar credentials; by default a key file in the "
         "data directory, created on first use.",
     )
+    session_hours: int = Field(
+        default=12,
+        ge=1,
+        le=24 * 30,
+        description="Hours a staff log-in lasts before a new one is needed.",
+    )
+    secure_cookies: bool | None = Field(
+        default=None,
+        description="Send staff cookies only over HTTPS (`Secure`). By default on when "
+        "REGISTER_BASE_URL starts with https://; set it to true behind a TLS-terminating proxy "
+        "without a base URL, false only for local trials over plain HTTP.",
+    )
     sync_interval: int = Field(
         default=300,
         ge=0,
@@ -70,6 +82,12 @@ class Settings(BaseSettings):
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
+
+    @property
+    def cookies_secure(self) -> bool:
+        if self.secure_cookies is not None:
+            return self.secure_cookies
+        return bool(self.base_url and self.base_url.startswith("https://"))
 
     @property
     def sqlite_path(self) -> Path:

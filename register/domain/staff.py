@@ -20,6 +20,7 @@ class StaffUser(BaseModel):
     authority_ids: tuple[UUID, ...] = ()
     official_id: UUID | None = None
     active: bool = True
+    must_change_password: bool = False
 
     def may_act_for(self, authority_id: UUID) -> bool:
         """Administrators act everywhere; editors and officials only for their own authorities."""

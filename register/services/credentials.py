@@ -72,3 +72,12 @@ def decrypt(ciphertext: str, settings: Settings) -> str:
             "the stored credentials cannot be decrypted with this key: it is not the key they "
             "were encrypted with (check REGISTER_SECRET_KEY or the key file)"
         ) from error
+
+
+def derived_secret(settings: Settings, purpose: str) -> str:
+    """A secret for another use (signing CSRF tokens), derived from the installation's key so
+    that every server process sharing the key agrees on it, and one use never reveals another."""
+    import hashlib
+    import hmac
+
+    return hmac.new(_key(settings, create=True), purpose.encode(), hashlib.sha256).hexdigest()

@@ -173,6 +173,9 @@ class StaffUser(Table):
     official = ForeignKey(Official, null=True, default=None, on_delete=OnDelete.set_null)
     active = Boolean(default=True)
     password_changed_at = Timestamptz()
+    must_change_password = Boolean(
+        default=False, help_text="Set when an administrator resets the password."
+    )
     last_login_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz()
 
@@ -182,6 +185,25 @@ class StaffMembership(Table):
 
     user = ForeignKey(StaffUser, on_delete=OnDelete.cascade, index=True)
     authority = ForeignKey(Authority, on_delete=OnDelete.cascade, index=True)
+
+
+class StaffSession(Table):
+    """A logged-in staff session. Only a SHA-256 of the cookie's random token is stored, so a
+    copy of the database does not let anyone log in; logging out deletes the row."""
+
+    token_hash = Varchar(length=64, unique=True)
+    user = ForeignKey(StaffUser, on_delete=OnDelete.cascade, index=True)
+    created_at = Timestamptz()
+    expires_at = Timestamptz(index=True)
+    client = Varchar(length=100, default="")
+
+
+class LoginFailure(Table):
+    """Failed log-ins, counted per user name and per client address to slow down guessing."""
+
+    at = Timestamptz(index=True)
+    username = Varchar(length=200, index=True)
+    client = Varchar(length=100, index=True)
 
 
 class PublicationEntry(Table):
@@ -233,6 +255,8 @@ TABLES: tuple[type[Table], ...] = (
     RepresentativePresence,
     StaffUser,
     StaffMembership,
+    StaffSession,
+    LoginFailure,
     PublicationEntry,
     AuditEvent,
     SyncRun,

@@ -5,12 +5,17 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from asyncpg.exceptions import PostgresConnectionError
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
+from litestar.config.csrf import CSRFConfig
+from litestar.di import Provide
 from litestar.exceptions import HTTPException
+from litestar.middleware import DefineMiddleware
+from litestar.middleware.csrf import CSRFMiddleware
 from litestar.openapi.config import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
@@ -21,6 +26,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from register import __version__
 from register.logs import configure_logging
+from register.services.credentials import derived_secret
 from register.services.schedule import run_schedule
 from register.settings import Settings, get_settings
 from register.store.engine import make_engine, prepare_engine, use_engine
@@ -32,6 +38,13 @@ from register.web.problems import (
     http_exception_handler,
     internal_error_handler,
 )
+from register.web.staff.admin import AdminController
+from register.web.staff.auth import CSRF_COOKIE, LoginRequiredError, PasswordChangeRequiredError
+from register.web.staff.compliance import ComplianceController
+from register.web.staff.login import LoginController
+from register.web.staff.meetings import MeetingController
+from register.web.staff.queue import QueueController
+from register.web.staff.responses import login_required_handler, password_change_handler
 
 WEB_DIR = Path(__file__).parent
 
@@ -57,8 +70,41 @@ def local_date(moment: datetime, timezone: str) -> str:
     return f"{local.day} {_MONTHS[local.month - 1]} {local.year}, {local.hour} h {local.minute:02d}"
 
 
+def uuid_or_none(value: object) -> UUID | None:
+    """A UUID from form text, or None (templates look organisations up with what was typed)."""
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None
+
+
 def _template_engine(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["local_date"] = local_date
+    engine.engine.filters["uuid_or_none"] = uuid_or_none
+
+
+def _staff_router(settings: Settings) -> Router:
+    """The back office under /staff. CSRF protection is its own middleware: forms exist only
+    here, so public pages, feeds and the API set no cookie at all."""
+    csrf = CSRFConfig(
+        secret=derived_secret(settings, "csrf"),
+        cookie_name=CSRF_COOKIE,
+        cookie_path="/staff",
+        cookie_secure=settings.cookies_secure,
+        cookie_httponly=True,
+        cookie_samesite="strict",
+    )
+    return Router(
+        path="/staff",
+        route_handlers=[
+            LoginController,
+            QueueController,
+            MeetingController,
+            ComplianceController,
+            AdminController,
+        ],
+        middleware=[DefineMiddleware(CSRFMiddleware, config=csrf)],
+    )
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None = None) -> Litestar:
@@ -92,13 +138,17 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
         route_handlers=[
             HealthController,
             PublicPages,
+            _staff_router(settings),
             create_static_files_router(
                 path="/static", directories=[WEB_DIR / "static"], include_in_schema=False
             ),
         ],
         on_startup=[start_database, start_schedule],
         on_shutdown=[stop_everything],
+        dependencies={"settings": Provide(lambda: settings, sync_to_thread=False)},
         exception_handlers={
+            LoginRequiredError: login_required_handler,
+            PasswordChangeRequiredError: password_change_handler,
             HTTPException: http_exception_handler,
             PostgresConnectionError: database_unavailable_handler,
             ConnectionError: database_unavailable_handler,

@@ -60,7 +60,7 @@ def problem(
 ) -> Response[Any]:
     """A problem-details answer, or the HTML error page when a browser asked for a page."""
     title = _TITLES.get(status, "Error")
-    if _wants_html(request):
+    if wants_html(request):
         return Template(
             template_name="error.html",
             context={"status": status, "title": title, "detail": detail},
@@ -82,7 +82,7 @@ def problem(
     )
 
 
-def _wants_html(request: Request[Any, Any, Any]) -> bool:
+def wants_html(request: Request[Any, Any, Any]) -> bool:
     if request.url.path.startswith(("/api/", "/health", "/schema")):
         return False
     accept = request.headers.get("accept", "")

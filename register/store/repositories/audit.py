@@ -40,3 +40,24 @@ async def events_for(entity: str, entity_id: str) -> list[AuditEvent]:
         .output(load_json=True)
     )
     return [_from_row(row) for row in rows]
+
+
+async def recent_events(
+    *, limit: int = 100, offset: int = 0, entity_id: str | None = None, actor: str | None = None
+) -> tuple[list[AuditEvent], int]:
+    """The latest events first, optionally for one entity or one actor, and how many match."""
+    query = AuditRow.select()
+    count = AuditRow.count()
+    if entity_id:
+        query = query.where(AuditRow.entity_id == entity_id)
+        count = count.where(AuditRow.entity_id == entity_id)
+    if actor:
+        query = query.where(AuditRow.actor == actor)
+        count = count.where(AuditRow.actor == actor)
+    rows = (
+        await query.order_by(AuditRow._meta.primary_key, ascending=False)
+        .limit(limit)
+        .offset(offset)
+        .output(load_json=True)
+    )
+    return [_from_row(row) for row in rows], await count
