@@ -217,8 +217,14 @@ def demo(
     server = DemoCalDAVServer(settings.data_dir / "caldav", caldav_port)
 
     async def load() -> Any:
+        from register.services.demo.accounts import PASSWORD_VARIABLE, ensure_demo_accounts
+
         await _open_database(settings)
-        return await seed_demo(now=datetime.now(UTC), settings=settings, caldav=server, seed=seed)
+        summary = await seed_demo(
+            now=datetime.now(UTC), settings=settings, caldav=server, seed=seed
+        )
+        accounts = await ensure_demo_accounts(os.environ.get(PASSWORD_VARIABLE))
+        return summary, accounts
 
     try:
         server.start()
@@ -226,12 +232,15 @@ def demo(
         _fail(str(error))
     try:
         click.echo(f"Demo CalDAV server (Radicale) at {server.base_url}/", err=True)
-        summary = _run(load())
+        summary, (password, accounts) = _run(load())
         verb = "Loaded" if summary.created else "Already loaded"
         click.echo(
             f"{verb}: {summary.authority_slug} with {summary.officials} officials, "
             f"{summary.representatives} organisations and {summary.meetings} meetings."
         )
+        click.echo(f"Back office at http://{host}:{port}/staff/ — password {password} for:")
+        for account in accounts:
+            click.echo(f"  {account.username:8} {account.description}")
         if not no_serve:
             _serve(settings, host, port, 1)
     finally:
@@ -256,6 +265,12 @@ def demo(
 )
 @click.option("--email", default="", help="E-mail address.")
 @click.option("--full-name", default="", help="Name shown in the back office.")
+@click.option(
+    "--official",
+    "official_slug",
+    metavar="SLUG",
+    help="For an official's account: the official whose meetings it shows.",
+)
 def createuser(
     data_dir: Path | None,
     database_url: str | None,
@@ -264,6 +279,7 @@ def createuser(
     authorities: tuple[str, ...],
     email: str,
     full_name: str,
+    official_slug: str | None,
 ) -> None:
     """Create a staff account. The password is read from REGISTER_NEW_PASSWORD or asked for,
     never taken from the command line (where other users could see it)."""
@@ -275,7 +291,19 @@ def createuser(
     )
 
     async def create() -> Any:
+        from register.store.repositories.officials import officials_with_slug
+
         await _open_database(settings)
+        official_id = None
+        if official_slug:
+            matches = await officials_with_slug(official_slug)
+            if len(matches) != 1:
+                raise AccountError(
+                    f"no official with the slug {official_slug!r}"
+                    if not matches
+                    else f"several officials have the slug {official_slug!r}"
+                )
+            official_id = matches[0].id
         return await create_user(
             username=username,
             password=password,
@@ -283,6 +311,7 @@ def createuser(
             authority_slugs=list(authorities),
             email=email,
             full_name=full_name,
+            official_id=official_id,
         )
 
     try:
@@ -462,24 +491,45 @@ def sync(data_dir: Path | None, database_url: str | None, source_ids: tuple[str,
         _fail(f"{len(failed)} of {len(results)} source(s) failed")
 
 
-@cli.command("verify-log")
+@cli.command()
 @database_options
-def verify_log_command(data_dir: Path | None, database_url: str | None) -> None:
-    """Check the publication log's hash chain; exit status 1 if it was tampered with."""
+def verify(data_dir: Path | None, database_url: str | None) -> None:
+    """Recompute the publication log's hash chain; exit status 1, naming the first broken entry,
+    if any entry was altered, removed or reordered."""
     from register.store.repositories.publication_log import verify_log
 
     settings = _configure(data_dir, database_url)
 
-    async def verify() -> Any:
+    async def check() -> Any:
         await _open_database(settings)
         return await verify_log()
 
-    checked, problems = _run(verify())
+    checked, problems = _run(check())
+    if not problems:
+        click.echo(f"The publication log verifies: {checked} entries, no problem.")
+        return
+    first_seq = problems[0].seq
+    click.echo(f"FIRST BROKEN ENTRY: {first_seq}")
     for problem in problems:
-        click.echo(f"entry {problem.seq}: {problem.message.en}", err=True)
-    if problems:
-        _fail(f"{len(problems)} problem(s) in {checked} entries")
-    click.echo(f"The publication log verifies: {checked} entries, no problem.")
+        if problem.seq == first_seq:
+            click.echo(f"  {problem.message.en}")
+    further = [problem for problem in problems if problem.seq != first_seq]
+    if further:
+        click.echo(f"Further problems ({len(further)}):")
+        for problem in further:
+            click.echo(f"  entry {problem.seq}: {problem.message.en}")
+    _fail(
+        f"the publication log does not verify: {len(problems)} problem(s) in {checked} "
+        f"entries, the first at entry {first_seq}"
+    )
+
+
+@cli.command("verify-log", hidden=True)
+@database_options
+@click.pass_context
+def verify_log_alias(ctx: click.Context, data_dir: Path | None, database_url: str | None) -> None:
+    """The former name of `register verify`, kept so that existing scripts still work."""
+    ctx.invoke(verify, data_dir=data_dir, database_url=database_url)
 
 
 def _register_commands() -> None:
@@ -519,4 +569,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
 
 # The directory's commands (`register import …`, `register directory …`) live in their own
 # module, which adds them to `cli` when imported.
-import register.cli_directory  # noqa: E402, F401
+import register.cli_directory  # noqa: E402
+import register.cli_log  # noqa: E402
+import register.cli_report  # noqa: E402
+import register.cli_staff  # noqa: E402, F401

@@ -8,7 +8,7 @@ newline, and the entry's body in canonical JSON (RFC 8785-style: sorted keys, no
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -78,6 +78,26 @@ def make_entry(
         body=body,
         previous_hash=previous_hash,
         hash=entry_hash(previous_hash, body),
+    )
+
+
+def entry_line(entry: LogEntry) -> str:
+    """One line of the log's JSON Lines export, without its newline: the entry's columns and
+    the exact `body` that was hashed, so that anyone can recompute the chain from the lines
+    alone (`scripts/verify_log.py`). Pure ASCII (JSON escapes the rest), so that no reader's
+    default encoding can change a body."""
+    return json.dumps(
+        {
+            "seq": entry.seq,
+            "meeting_id": str(entry.meeting_id),
+            "version": entry.version,
+            "action": entry.action.value,
+            "recorded_at": entry.recorded_at.astimezone(UTC).isoformat(),
+            "body": entry.body,
+            "previous_hash": entry.previous_hash,
+            "hash": entry.hash,
+        },
+        separators=(",", ":"),
     )
 
 

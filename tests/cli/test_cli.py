@@ -52,7 +52,7 @@ def database_args(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[li
 
 
 @pytest.mark.parametrize(
-    "command", [[], ["migrate"], ["serve"], ["demo"], ["createuser"], ["verify-log"]]
+    "command", [[], ["migrate"], ["serve"], ["demo"], ["createuser"], ["verify"]]
 )
 def test_every_command_has_help(command: list[str]) -> None:
     result = run(*command, "--help")
@@ -213,7 +213,7 @@ def test_demo_on_an_empty_directory_serves_a_working_register(database_args: lis
     assert schema.status_code == 200
     assert schema.json()["info"]["title"] == "Registre de transparence des agendas"
 
-    verified = run("verify-log", *database_args)
+    verified = run("verify", *database_args)
     assert verified.returncode == 0, verified.stderr
     assert verified.stdout.startswith("The publication log verifies: ")
     reloaded = run("demo", *database_args, "--no-serve", "--caldav-port", str(free_port()))

@@ -299,3 +299,18 @@ async def count_meetings(authority_id: UUID) -> dict[PublicationState, int]:
     for row in rows:
         counts[PublicationState(row["publication_state"])] = row["n"]
     return counts
+
+
+async def meetings_by_id(ids: Sequence[UUID], *, batch: int = 500) -> dict[UUID, Meeting]:
+    """Several meetings by id (unknown ids left out), read a batch at a time so that a long
+    list stays within the databases' limits on query parameters."""
+    found: dict[UUID, Meeting] = {}
+    wanted = list(dict.fromkeys(ids))
+    for start in range(0, len(wanted), batch):
+        rows = (
+            await MeetingRow.select()
+            .where(MeetingRow.id.is_in(wanted[start : start + batch]))
+            .output(load_json=True)
+        )
+        found.update((meeting.id, meeting) for meeting in await _hydrate(rows))
+    return found

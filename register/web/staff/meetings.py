@@ -114,6 +114,7 @@ async def _page(
     *,
     form: RecordForm | None = None,
     errors: tuple[Violation, ...] = (),
+    violations: tuple[Violation, ...] | None = None,
     refusals: tuple[Message, ...] = (),
     notice: str | None = None,
     typed: dict[str, str] | None = None,
@@ -132,7 +133,8 @@ async def _page(
         except ValueError:
             continue
     organisations = await representatives_by_id(named_ids)
-    violations = errors or publication_violations(meeting, authority.policy)
+    if violations is None:
+        violations = publication_violations(meeting, authority.policy)
 
     def allowed(permission: Permission) -> bool:
         return may(
@@ -210,7 +212,7 @@ async def _save_then_publish(
             outcome.meeting,
             staff,
             form=form,
-            errors=tuple(outcome.violations),
+            violations=tuple(outcome.violations),
             refusals=(
                 Message(
                     fr="Le relevé est enregistré mais ne peut pas encore être publié.",
@@ -288,6 +290,7 @@ class MeetingController(Controller):
                 current,
                 staff,
                 form=form,
+                errors=_field_errors(refused),
                 refusals=_refusals(refused),
                 typed=typed,
                 status_code=HTTP_400_BAD_REQUEST,
@@ -447,6 +450,13 @@ def _refusals(error: ActionRefusedError | RefusedError) -> tuple[Message, ...]:
     if isinstance(error, ActionRefusedError):
         return error.decision.refusals
     return error.refusals
+
+
+def _field_errors(error: ActionRefusedError | RefusedError) -> tuple[Violation, ...]:
+    """Input errors of a refused correction, to show with the form."""
+    if isinstance(error, ActionRefusedError):
+        return tuple(error.input_errors)
+    return ()
 
 
 def _ground(value: str) -> LegalGround | None:
