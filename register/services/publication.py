@@ -21,7 +21,8 @@ from register.domain.publication import Decision, PublicationAction, TransitionR
 from register.domain.readiness import publication_violations
 from register.domain.staff import AuditEvent
 from register.domain.text import Message
-from register.services.records import RecordForm, RefusedError, check_form, record_changes
+from register.services.record_form import RecordForm, check_form, record_changes
+from register.services.records import RefusedError
 from register.store.repositories.audit import record_event
 from register.store.repositories.authorities import get_authority
 from register.store.repositories.errors import ConflictError, NotFoundError

@@ -57,7 +57,9 @@ async def log_in(
         raise LoginThrottledError(wait)
     user = await authenticate(username, password)
     if user is None:
-        await sessions.record_login_failure(username=username, client=client, at=now)
+        await sessions.record_login_failure(
+            username=username, client=client, at=now, forget_before=now - THROTTLE.window
+        )
         raise LoginRefusedError("wrong user name or password")
     token = secrets.token_urlsafe(32)
     expires_at = now + lifetime

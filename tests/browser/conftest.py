@@ -29,6 +29,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+DEMO_PASSWORD = "browser-demo-password"
+
 
 def _browser_missing() -> str | None:
     if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
@@ -76,6 +78,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = tmp_path_factory.mktemp("browser-demo")
     environment = {k: v for k, v in os.environ.items() if not k.startswith("REGISTER_")}
     environment.pop("DATABASE_URL", None)
+    environment["REGISTER_DEMO_PASSWORD"] = DEMO_PASSWORD
     process = subprocess.Popen(
         [
             *(sys.executable, "-m", "register", "demo", "--data-dir", str(data)),

@@ -22,7 +22,7 @@ from register.services.publication import (
     publish,
     withdraw,
 )
-from register.services.records import RecordForm
+from register.services.record_form import RecordForm
 from register.store.repositories import audit, meetings
 from register.store.repositories.errors import ConflictError
 from register.store.repositories.publication_log import entries_for_meeting, verify_log

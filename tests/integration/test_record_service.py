@@ -21,16 +21,18 @@ from register.domain.kinds import (
 )
 from register.domain.meeting import Meeting
 from register.domain.publication import PublicationAction
+from register.services.organisations import search_organisations
 from register.services.publication import Actor, apply_action, publish
-from register.services.records import (
+from register.services.record_form import (
     AttendeeInput,
-    EditRefusedError,
     RecordForm,
     RepresentativeInput,
-    decide_classification,
     parse_record,
+)
+from register.services.records import (
+    EditRefusedError,
+    decide_classification,
     save_record,
-    search_organisations,
     set_exemption,
 )
 from register.services.sources import add_source

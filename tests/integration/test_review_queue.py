@@ -14,7 +14,7 @@ from register.domain.kinds import ClassificationKind, LegalGround, PublicationSt
 from register.domain.meeting import Meeting, TimeSpan
 from register.domain.official import Official
 from register.services.publication import Actor, correct, publish
-from register.services.records import RecordForm
+from register.services.record_form import RecordForm
 from register.services.review import QueueFilters, QueueItem, QueueReason, review_queue
 from register.store.repositories import calendar_sync, meetings
 from register.store.repositories.authorities import save_authority

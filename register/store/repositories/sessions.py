@@ -44,8 +44,13 @@ async def delete_expired_sessions(now: datetime) -> None:
     await StaffSession.delete().where(StaffSession.expires_at <= now)
 
 
-async def record_login_failure(*, username: str, client: str, at: datetime) -> None:
-    await LoginFailure.insert(LoginFailure(at=at, username=username[:200], client=client[:100]))
+async def record_login_failure(
+    *, username: str, client: str, at: datetime, forget_before: datetime
+) -> None:
+    """Count a failure, and forget those too old to count, so guessing cannot fill the table."""
+    async with writing():
+        await LoginFailure.delete().where(LoginFailure.at < forget_before)
+        await LoginFailure.insert(LoginFailure(at=at, username=username[:200], client=client[:100]))
 
 
 async def login_failures(

@@ -9,12 +9,8 @@ import re
 from typing import Any
 
 from register.domain.normalise import normalise
-from register.services.records import (
-    AttendeeInput,
-    RecordForm,
-    RepresentativeInput,
-    search_organisations,
-)
+from register.services.organisations import search_organisations
+from register.services.record_form import AttendeeInput, RecordForm, RepresentativeInput
 
 MAX_ROWS = 40
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)

@@ -25,13 +25,13 @@ from register.domain.meeting import Meeting
 from register.domain.readiness import publication_violations
 from register.domain.staff import StaffUser
 from register.domain.text import Message
+from register.services.organisations import search_organisations
 from register.services.publication import ActionRefusedError, Actor, correct, publish, withdraw
+from register.services.record_form import RecordForm
 from register.services.records import (
-    RecordForm,
     RefusedError,
     decide_classification,
     save_record,
-    search_organisations,
     set_exemption,
 )
 from register.store.repositories.audit import events_for
