@@ -1,45 +1,110 @@
 """The one read path for the public register: pages, API, dumps and feeds all call these
-functions, so a filter means the same thing everywhere. Only published versions are read:
-the public payload stored in the publication log, never the meetings' working rows."""
+functions, so a filter means the same thing everywhere.
 
+Only published versions are read: the public projection (`public_meeting`, written with each
+publication-log entry from the same public payload) and the log itself, never the meetings'
+working rows. A list is ordered with the meeting's id as the last key, so that pagination by
+cursor (keyset) is stable while new meetings are published.
+"""
+
+import base64
+import binascii
 import json
-from datetime import datetime
+from collections.abc import AsyncIterator
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict
+from piccolo.columns.combination import Where, WhereRaw
+from piccolo.query.functions.aggregate import Count
+from piccolo.query.mixins import OrderByRaw
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from register.domain.kinds import LegalGround, PublicationState
-from register.domain.public_record import PublicRecord
-from register.store.tables import PublicationEntry
+from register.domain.kinds import LogAction, MeetingFormat, PublicationState
+from register.domain.normalise import tokens
+from register.domain.public_record import Publication, PublicRecord, PublishedMeeting
+from register.store.tables import PublicationEntry, PublicMeeting, PublicMeetingOrganisation
 
-_PUBLIC_STATES = (
-    PublicationState.PUBLISHED.value,
-    PublicationState.CORRECTED.value,
-    PublicationState.WITHDRAWN.value,
-)
+REGISTER_ZONE = ZoneInfo("Europe/Paris")
+"""Dates in filters (`since`, `until`) are days in this zone, the zone of French authorities."""
+
+MAX_LIMIT = 500
 
 
-class Publication(BaseModel):
-    """How a published version came to be: its number, state, and public reason."""
+class InvalidCursorError(ValueError):
+    """A pagination cursor that this register did not hand out (or for another sort)."""
 
+
+class MeetingSort(StrEnum):
+    """Orders of a list of meetings; each ends with the meeting's id, so it is total."""
+
+    NEWEST = "-date"
+    OLDEST = "date"
+    RECENTLY_PUBLISHED = "-published"
+
+
+class MeetingFilter(BaseModel):
+    """What a search asks for; every field is optional and they combine with AND."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    q: str | None = Field(
+        default=None,
+        max_length=200,
+        description="Words to find in the subject, organisations, official and authority "
+        "(case and accents ignored; every word must match the start of a word).",
+    )
+    authority: UUID | None = Field(default=None, description="An authority's id.")
+    official: UUID | None = Field(
+        default=None, description="The id of the official whose diary holds the meeting."
+    )
+    organisation: UUID | None = Field(default=None, description="An organisation's id.")
+    policy_area: str | None = Field(
+        default=None,
+        pattern=r"^[a-z0-9][a-z0-9-]*$",
+        max_length=60,
+        description="A policy area's code.",
+    )
+    format: MeetingFormat | None = None
+    since: date | None = Field(default=None, description="First day (Paris time), inclusive.")
+    until: date | None = Field(default=None, description="Last day (Paris time), inclusive.")
+    hatvp_registered: bool | None = Field(
+        default=None,
+        description="true: at least one organisation is in the HATVP register; false: none is.",
+    )
+    state: PublicationState | None = Field(
+        default=None,
+        description="published, corrected or withdrawn (a withdrawal stays public).",
+    )
+
+    @model_validator(mode="after")
+    def _period_in_order(self) -> "MeetingFilter":
+        if self.since and self.until and self.until < self.since:
+            raise ValueError("until is before since")
+        if self.state in {PublicationState.DRAFT, PublicationState.READY}:
+            raise ValueError("state must be published, corrected or withdrawn")
+        return self
+
+    def params(self) -> dict[str, str]:
+        """The filter as query parameters, for shareable URLs and feed links."""
+        found: dict[str, str] = {}
+        for name, value in self.model_dump(mode="json", exclude_none=True).items():
+            found[name] = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        return found
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.params()
+
+
+class MeetingPage(BaseModel):
     model_config = ConfigDict(frozen=True)
 
-    version: int
-    state: PublicationState
-    reason: str | None = None
-    legal_ground: LegalGround | None = None
-
-
-class PublishedMeeting(BaseModel):
-    """The current public version of a meeting."""
-
-    model_config = ConfigDict(frozen=True)
-
-    record: PublicRecord
-    publication: Publication
-    recorded_at: datetime
-    log_seq: int
+    items: list[PublishedMeeting]
+    total: int
+    next_cursor: str | None
 
 
 class RegisterSummary(BaseModel):
@@ -51,64 +116,291 @@ class RegisterSummary(BaseModel):
     log_entries: int
 
 
+class RegisterVersion(BaseModel):
+    """The log's last entry: anything public changes only when it does (ETags, caches)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    last_seq: int
+    last_recorded_at: datetime | None
+
+
 def _published(row: dict[str, Any]) -> PublishedMeeting:
-    body = json.loads(row["body"])
-    payload = dict(body["payload"])
+    payload = json.loads(row["body"])
     publication = Publication.model_validate(payload.pop("publication"))
-    recorded_at = row["recorded_at"]
-    if isinstance(recorded_at, str):  # raw queries on SQLite return text
-        recorded_at = datetime.fromisoformat(recorded_at)
     return PublishedMeeting(
         record=PublicRecord.model_validate(payload),
         publication=publication,
-        recorded_at=recorded_at,
-        log_seq=row["seq"],
+        recorded_at=_aware(row["published_at"]),
+        log_seq=row["log_seq"],
+        first_published_at=_aware(row["first_published_at"]),
     )
 
 
-_CURRENT_VERSIONS = """
-    SELECT pe.seq, pe.body, pe.recorded_at
-    FROM publication_entry pe
-    JOIN meeting m ON m.id = pe.meeting AND m.published_version = pe.version
-    WHERE m.publication_state IN ({states})
-"""
+def _aware(value: Any) -> datetime:
+    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
+    if not isinstance(moment, datetime):
+        raise TypeError(f"not a time: {value!r}")
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=REGISTER_ZONE).astimezone(UTC)
+
+
+def _conditions(filters: MeetingFilter) -> list[Where | WhereRaw | Any]:
+    found: list[Any] = []
+    if filters.q:
+        for word in tokens(filters.q)[:12]:
+            found.append(PublicMeeting.search_text.like(f"% {word}%"))
+    if filters.authority:
+        found.append(PublicMeeting.authority == filters.authority)
+    if filters.official:
+        found.append(PublicMeeting.official == filters.official)
+    if filters.organisation:
+        found.append(
+            PublicMeeting.id.is_in(
+                PublicMeetingOrganisation.select(PublicMeetingOrganisation.meeting).where(
+                    PublicMeetingOrganisation.organisation == filters.organisation
+                )
+            )
+        )
+    if filters.policy_area:
+        found.append(PublicMeeting.policy_area == filters.policy_area)
+    if filters.format:
+        found.append(PublicMeeting.format == filters.format.value)
+    if filters.since:
+        found.append(PublicMeeting.starts_at >= _day_start(filters.since))
+    if filters.until:
+        found.append(PublicMeeting.starts_at < _day_start(filters.until + timedelta(days=1)))
+    if filters.hatvp_registered is not None:
+        found.append(PublicMeeting.hatvp_registered == filters.hatvp_registered)
+    if filters.state:
+        found.append(PublicMeeting.state == filters.state.value)
+    return found
+
+
+_SORT_COLUMN = {
+    MeetingSort.NEWEST: PublicMeeting.starts_at,
+    MeetingSort.OLDEST: PublicMeeting.starts_at,
+    MeetingSort.RECENTLY_PUBLISHED: PublicMeeting.published_at,
+}
+
+
+def _cursor(sort: MeetingSort, row: dict[str, Any]) -> str:
+    column = _SORT_COLUMN[sort]._meta.name
+    document = {"s": sort.value, "k": _aware(row[column]).isoformat(), "id": str(row["id"])}
+    return base64.urlsafe_b64encode(json.dumps(document).encode()).decode().rstrip("=")
+
+
+def _after(sort: MeetingSort, cursor: str) -> Any:
+    """The condition "after the row this cursor names" in `sort`'s order."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        document = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        key = _aware(datetime.fromisoformat(document["k"]))
+        last_id = UUID(document["id"])
+        if document["s"] != sort.value:
+            raise InvalidCursorError("the cursor belongs to another sort order")
+    except (ValueError, KeyError, TypeError, binascii.Error, json.JSONDecodeError) as error:
+        if isinstance(error, InvalidCursorError):
+            raise
+        raise InvalidCursorError("the cursor is not one this register handed out") from error
+    column = _SORT_COLUMN[sort]
+    if sort is MeetingSort.OLDEST:
+        return (column > key) | ((column == key) & (PublicMeeting.id > last_id))
+    return (column < key) | ((column == key) & (PublicMeeting.id < last_id))
+
+
+def _ordered(query: Any, sort: MeetingSort) -> Any:
+    ascending = sort is MeetingSort.OLDEST
+    return query.order_by(_SORT_COLUMN[sort], PublicMeeting.id, ascending=ascending)
+
+
+async def count_meetings(filters: MeetingFilter) -> int:
+    query = PublicMeeting.count()
+    for condition in _conditions(filters):
+        query = query.where(condition)
+    return int(await query)
+
+
+async def search_meetings(
+    filters: MeetingFilter,
+    *,
+    sort: MeetingSort = MeetingSort.NEWEST,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> MeetingPage:
+    """One page of the published meetings that match, and how many match in all."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
+    query = PublicMeeting.select()
+    for condition in _conditions(filters):
+        query = query.where(condition)
+    if cursor:
+        query = query.where(_after(sort, cursor))
+    rows = await _ordered(query, sort).limit(limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return MeetingPage(
+        items=[_published(row) for row in rows],
+        total=await count_meetings(filters),
+        next_cursor=_cursor(sort, rows[-1]) if more and rows else None,
+    )
+
+
+async def iter_meetings(
+    filters: MeetingFilter, *, sort: MeetingSort = MeetingSort.NEWEST, batch: int = 1000
+) -> AsyncIterator[PublishedMeeting]:
+    """Every matching meeting, a batch at a time (flat memory for exports, dumps and feeds)."""
+    cursor = None
+    while True:
+        page_query = PublicMeeting.select()
+        for condition in _conditions(filters):
+            page_query = page_query.where(condition)
+        if cursor:
+            page_query = page_query.where(_after(sort, cursor))
+        rows = await _ordered(page_query, sort).limit(batch)
+        for row in rows:
+            yield _published(row)
+        if len(rows) < batch:
+            return
+        cursor = _cursor(sort, rows[-1])
+
+
+async def published_meeting(meeting_id: UUID) -> PublishedMeeting | None:
+    """The current public version of a meeting, or None if it was never published."""
+    row = await PublicMeeting.select().where(PublicMeeting.id == meeting_id).first()
+    return None if row is None else _published(row)
+
+
+async def meeting_history(meeting_id: UUID) -> list[PublishedMeeting]:
+    """Every public version of a meeting, oldest first, from the publication log."""
+    current = (
+        await PublicMeeting.select(PublicMeeting.first_published_at)
+        .where(PublicMeeting.id == meeting_id)
+        .first()
+    )
+    if current is None:
+        return []
+    rows = (
+        await PublicationEntry.select(
+            PublicationEntry.seq, PublicationEntry.recorded_at, PublicationEntry.body
+        )
+        .where(PublicationEntry.meeting == meeting_id)
+        .order_by(PublicationEntry.seq)
+    )
+    return [
+        _published(
+            {
+                "body": json.dumps(json.loads(row["body"])["payload"]),
+                "published_at": row["recorded_at"],
+                "log_seq": row["seq"],
+                "first_published_at": current["first_published_at"],
+            }
+        )
+        for row in rows
+    ]
+
+
+async def log_entries(filters: MeetingFilter, *, limit: int = 50) -> list[PublishedMeeting]:
+    """The latest publications, corrections and withdrawals of matching meetings, newest first:
+    each is the version that log entry published (for RSS and Atom)."""
+    meetings = PublicMeeting.select(PublicMeeting.id)
+    for condition in _conditions(filters):
+        meetings = meetings.where(condition)
+    query = PublicationEntry.select(
+        PublicationEntry.seq,
+        PublicationEntry.recorded_at,
+        PublicationEntry.body,
+        PublicationEntry.meeting,
+    )
+    if not filters.is_empty:
+        query = query.where(PublicationEntry.meeting.is_in(meetings))
+    rows = await query.order_by(PublicationEntry.seq, ascending=False).limit(limit)
+    firsts = {
+        row["id"]: row["first_published_at"]
+        for row in await PublicMeeting.select(
+            PublicMeeting.id, PublicMeeting.first_published_at
+        ).where(PublicMeeting.id.is_in([row["meeting"] for row in rows] or [None]))
+    }
+    return [
+        _published(
+            {
+                "body": json.dumps(json.loads(row["body"])["payload"]),
+                "published_at": row["recorded_at"],
+                "log_seq": row["seq"],
+                "first_published_at": firsts.get(row["meeting"], row["recorded_at"]),
+            }
+        )
+        for row in rows
+    ]
+
+
+def log_action(meeting: PublishedMeeting) -> LogAction:
+    """Which kind of log entry published this version."""
+    if meeting.publication.state is PublicationState.WITHDRAWN:
+        return LogAction.WITHDRAW
+    return LogAction.PUBLISH if meeting.publication.version == 1 else LogAction.CORRECT
+
+
+async def register_version() -> RegisterVersion:
+    row = (
+        await PublicationEntry.select(PublicationEntry.seq, PublicationEntry.recorded_at)
+        .order_by(PublicationEntry.seq, ascending=False)
+        .first()
+    )
+    if row is None:
+        return RegisterVersion(last_seq=0, last_recorded_at=None)
+    return RegisterVersion(last_seq=row["seq"], last_recorded_at=_aware(row["recorded_at"]))
 
 
 async def latest_published(
     *, authority_id: UUID | None = None, limit: int = 20
 ) -> list[PublishedMeeting]:
     """The current public versions, most recent meeting first."""
-    states = ", ".join(f"'{state}'" for state in _PUBLIC_STATES)
-    sql = _CURRENT_VERSIONS.format(states=states)
-    args: list[Any] = []
-    if authority_id is not None:
-        sql += " AND m.authority = {}"
-        args.append(authority_id)
-    sql += " ORDER BY m.starts_at DESC, m.id LIMIT {}"
-    args.append(limit)
-    rows = await PublicationEntry.raw(sql, *args)
-    return [_published(row) for row in rows]
+    found: list[PublishedMeeting] = []
+    async for meeting in iter_meetings(
+        MeetingFilter(authority=authority_id), batch=min(limit, MAX_LIMIT)
+    ):
+        found.append(meeting)
+        if len(found) == limit:
+            break
+    return found
 
 
 async def register_summary() -> RegisterSummary:
     """Headline figures of the public register."""
-    states = ", ".join(f"'{state}'" for state in _PUBLIC_STATES)
-    rows = await PublicationEntry.raw(
-        f"""
-        SELECT
-          (SELECT COUNT(*) FROM meeting WHERE publication_state IN ({states})) AS meetings,
-          (SELECT COUNT(DISTINCT rp.representative) FROM representative_presence rp
-             JOIN meeting m ON m.id = rp.meeting
-             WHERE m.publication_state IN ({states})) AS organisations,
-          (SELECT COUNT(DISTINCT m.official) FROM meeting m
-             WHERE m.publication_state IN ({states})) AS officials,
-          (SELECT COUNT(*) FROM publication_entry) AS log_entries
-        """  # noqa: S608 - only constants are interpolated
-    )
-    row = rows[0]
+    organisations = await PublicMeetingOrganisation.select(
+        PublicMeetingOrganisation.organisation
+    ).distinct()
+    officials = await PublicMeeting.select(PublicMeeting.official).distinct()
     return RegisterSummary(
-        published_meetings=row["meetings"],
-        organisations=row["organisations"],
-        officials=row["officials"],
-        log_entries=row["log_entries"],
+        published_meetings=await PublicMeeting.count(),
+        organisations=len(organisations),
+        officials=len(officials),
+        log_entries=await PublicationEntry.count(),
     )
+
+
+async def meetings_per_organisation(
+    filters: MeetingFilter, *, limit: int = 10
+) -> list[tuple[UUID, str, int]]:
+    """The organisations met most often among matching meetings: (id, name, meetings)."""
+    meetings = PublicMeeting.select(PublicMeeting.id)
+    for condition in _conditions(filters):
+        meetings = meetings.where(condition)
+    query = PublicMeetingOrganisation.select(
+        PublicMeetingOrganisation.organisation,
+        PublicMeetingOrganisation.name,
+        Count(alias="n"),
+    )
+    if not filters.is_empty:
+        query = query.where(PublicMeetingOrganisation.meeting.is_in(meetings))
+    rows = (
+        await query.group_by(PublicMeetingOrganisation.organisation, PublicMeetingOrganisation.name)
+        .order_by(OrderByRaw("n"), ascending=False)
+        .order_by(PublicMeetingOrganisation.name)
+        .limit(limit)
+    )
+    return [(row["organisation"], row["name"], row["n"]) for row in rows]

@@ -16,9 +16,11 @@ from register.domain.authority import Authority
 from register.domain.kinds import (
     ClassificationKind,
     Initiative,
+    LegalGround,
     MeetingFormat,
     MeetingStatus,
     OfficialKind,
+    PublicationState,
 )
 from register.domain.meeting import Meeting
 from register.domain.official import Official
@@ -161,3 +163,28 @@ def public_record(
         ),
         documents=record.documents,
     )
+
+
+class Publication(BaseModel):
+    """How a public version came to be: its number, state, and public reason."""
+
+    model_config = ConfigDict(frozen=True)
+
+    version: int
+    state: PublicationState
+    reason: str | None = None
+    legal_ground: LegalGround | None = None
+
+
+class PublishedMeeting(BaseModel):
+    """One public version of a meeting, as pages, the API, dumps and feeds show it: the record,
+    how it was published, when (`recorded_at`, the log entry's time) and where it stands in the
+    publication log (`log_seq`). `first_published_at` is when its first version was published."""
+
+    model_config = ConfigDict(frozen=True)
+
+    record: PublicRecord
+    publication: Publication
+    recorded_at: datetime
+    log_seq: int
+    first_published_at: datetime | None = None

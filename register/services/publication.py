@@ -28,6 +28,7 @@ from register.store.repositories.authorities import get_authority
 from register.store.repositories.errors import ConflictError, NotFoundError
 from register.store.repositories.meetings import get_meeting, update_meeting
 from register.store.repositories.officials import officials_by_id
+from register.store.repositories.public_register import save_public_version
 from register.store.repositories.publication_log import append_entry, entries_for_meeting
 from register.store.repositories.representatives import representatives_by_id
 from register.store.transaction import writing
@@ -121,13 +122,16 @@ async def _carry_out(
             "reason": reason.strip() if reason else None,
             "legal_ground": legal_ground.value if legal_ground else None,
         }
-        await append_entry(
+        entry = await append_entry(
             meeting_id=meeting.id,
             version=version,
             action=log_action,
             recorded_at=moment,
             payload=payload,
             actor_id=actor.user_id,
+        )
+        await save_public_version(
+            entry, payload, first_published_at=meeting.first_published_at or moment
         )
         updates["published_version"] = version
         if meeting.first_published_at is None:

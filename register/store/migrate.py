@@ -50,4 +50,12 @@ async def migrate(engine: Engine[Any]) -> list[str]:
         result = await run_forwards(app_name=APP_CONFIG.app_name)
     if not result.success:
         raise MigrationError(f"{result.message}\n{output.getvalue()}".strip())
+    # A database published before the public register's projection existed gets it filled in.
+    from register.store.repositories.public_register import (
+        public_register_is_current,
+        rebuild_public_register,
+    )
+
+    if not await public_register_is_current():
+        await rebuild_public_register()
     return pending

@@ -220,6 +220,42 @@ class PublicationEntry(Table):
     actor = ForeignKey(StaffUser, null=True, default=None, on_delete=OnDelete.set_null)
 
 
+class PublicMeeting(Table):
+    """The current public version of each published meeting, for the public register's search,
+    filters, sorting and statistics.
+
+    Written in the same transaction as each publication-log entry, from the same public payload
+    (kept in `body`), so it holds nothing the log does not publish. Its id is the meeting's.
+    """
+
+    id = UUID(primary_key=True)
+    authority = UUID(index=True)
+    official = UUID(index=True)
+    starts_at = Timestamptz(index=True)
+    ends_at = Timestamptz(null=True, default=None)
+    policy_area = Varchar(length=60, null=True, default=None, index=True)
+    format = Varchar(length=20, null=True, default=None)
+    state = Varchar(length=20)
+    status = Varchar(length=20)
+    version = Integer()
+    first_published_at = Timestamptz()
+    published_at = Timestamptz(index=True)
+    hatvp_registered = Boolean(default=False, help_text="At least one organisation is registered.")
+    search_text = Text(default="", help_text="Subject, organisations and official, normalised.")
+    body = Text(help_text="The public payload of the current version (canonical JSON).")
+    log_seq = Integer()
+
+
+class PublicMeetingOrganisation(Table):
+    """Which organisations each public meeting names, for filters and statistics."""
+
+    meeting = UUID(index=True)
+    organisation = UUID(index=True)
+    name = Varchar(length=300)
+    hatvp_registered = Boolean(default=False)
+    position = Integer(default=0)
+
+
 class AuditEvent(Table):
     at = Timestamptz(index=True)
     user = ForeignKey(StaffUser, null=True, default=None, on_delete=OnDelete.set_null)
@@ -258,6 +294,8 @@ TABLES: tuple[type[Table], ...] = (
     StaffSession,
     LoginFailure,
     PublicationEntry,
+    PublicMeeting,
+    PublicMeetingOrganisation,
     AuditEvent,
     SyncRun,
 )

@@ -1,0 +1,191 @@
+"""The public register's one read path: filters, full-text search, keyset pagination, history,
+log entries and figures, on both engines — and the projection rebuilt from the log."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from piccolo.engine.base import Engine
+
+from register.domain.kinds import LegalGround, MeetingFormat, PublicationState
+from register.domain.meeting import Meeting, TimeSpan
+from register.queries import (
+    InvalidCursorError,
+    MeetingFilter,
+    MeetingSort,
+    count_meetings,
+    iter_meetings,
+    log_action,
+    log_entries,
+    meeting_history,
+    meetings_per_organisation,
+    published_meeting,
+    register_summary,
+    register_version,
+    search_meetings,
+)
+from register.services.publication import Actor, publish, withdraw
+from register.store.repositories import meetings, representatives
+from register.store.repositories.public_register import rebuild_public_register
+from tests import factories
+from tests.stored import StoredRegister, store_register
+
+ACTOR = Actor(label="test-editor")
+NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
+
+
+async def _publish(
+    stored: StoredRegister, starts_at: datetime, *, rep=None, **record: object
+) -> Meeting:
+    rep = rep or stored.representative
+    meeting = await meetings.add_meeting(
+        factories.meeting(
+            stored.authority.id,
+            stored.owner.id,
+            when=TimeSpan(starts_at=starts_at, ends_at=starts_at + timedelta(hours=1)),
+            record=factories.complete_record(stored.owner, stored.colleague, rep, **record),
+            classification=factories.interest_classification(rep),
+        )
+    )
+    await publish(meeting.id, lock_version=meeting.lock_version, actor=ACTOR, now=NOW)
+    return meeting
+
+
+async def _register_of_five() -> tuple[StoredRegister, list[Meeting]]:
+    stored = await store_register()
+    other_rep = factories.representative(
+        name="Association Vélo en Ville",
+        hatvp_id=None,
+        siren="552100554",
+        hatvp_registered=False,
+        email_domains=("velo.example",),
+    )
+    await representatives.save_representative(other_rep)
+    base = datetime(2026, 3, 2, 9, tzinfo=UTC)
+    published = [
+        await _publish(stored, base),
+        await _publish(
+            stored,
+            base + timedelta(days=1),
+            subject="Pistes cyclables du boulevard de la Loire",
+            rep=other_rep,
+            policy_area="mobilites",
+        ),
+        await _publish(stored, base + timedelta(days=2), format=MeetingFormat.VIDEO),
+        await _publish(stored, base + timedelta(days=3)),
+        await _publish(stored, base + timedelta(days=3)),  # same start: the id breaks the tie
+    ]
+    return stored, published
+
+
+async def test_filters_mean_the_same_thing_for_counts_and_pages(db: Engine) -> None:
+    stored, published = await _register_of_five()
+
+    everything = await search_meetings(MeetingFilter())
+    cycling = await search_meetings(MeetingFilter(q="pistes CYCLABLES"))
+    by_area = await count_meetings(MeetingFilter(policy_area="mobilites"))
+    video = await count_meetings(MeetingFilter(format=MeetingFormat.VIDEO))
+    unregistered = await search_meetings(MeetingFilter(hatvp_registered=False))
+    organisation = await count_meetings(MeetingFilter(organisation=stored.representative.id))
+    period = await count_meetings(MeetingFilter(since=date(2026, 3, 3), until=date(2026, 3, 4)))
+    elsewhere = await count_meetings(MeetingFilter(authority=factories.authority().id))
+
+    assert everything.total == 5
+    assert [m.record.id for m in cycling.items] == [published[1].id]
+    assert by_area == 1
+    assert video == 1
+    assert [m.record.id for m in unregistered.items] == [published[1].id]
+    assert organisation == 4
+    assert period == 2
+    assert elsewhere == 0
+    assert await count_meetings(MeetingFilter(q="velo")) == 1  # accents and case ignored
+    assert await count_meetings(MeetingFilter(q="marie durand")) == 5  # the official's name
+
+
+async def test_cursor_pagination_is_stable_and_complete(db: Engine) -> None:
+    _, published = await _register_of_five()
+
+    seen = []
+    cursor = None
+    while True:
+        page = await search_meetings(MeetingFilter(), limit=2, cursor=cursor)
+        assert page.total == 5
+        seen.extend(m.record.id for m in page.items)
+        cursor = page.next_cursor
+        if cursor is None:
+            break
+    oldest = [
+        m.record.id async for m in iter_meetings(MeetingFilter(), sort=MeetingSort.OLDEST, batch=2)
+    ]
+
+    assert len(seen) == len(set(seen)) == 5
+    assert seen == list(reversed(oldest))
+    assert seen[-1] == published[0].id
+    with pytest.raises(InvalidCursorError):
+        await search_meetings(MeetingFilter(), cursor="not-a-cursor")
+    first = await search_meetings(MeetingFilter(), limit=1)
+    assert first.next_cursor is not None
+    with pytest.raises(InvalidCursorError):
+        await search_meetings(MeetingFilter(), sort=MeetingSort.OLDEST, cursor=first.next_cursor)
+
+
+def test_a_filter_refuses_what_it_cannot_mean() -> None:
+    with pytest.raises(ValueError, match="until is before since"):
+        MeetingFilter(since=date(2026, 3, 5), until=date(2026, 3, 1))
+    with pytest.raises(ValueError, match="state must be"):
+        MeetingFilter(state=PublicationState.DRAFT)
+    assert MeetingFilter(q="gare", hatvp_registered=False).params() == {
+        "q": "gare",
+        "hatvp_registered": "false",
+    }
+
+
+async def test_history_and_log_entries_follow_a_withdrawal(db: Engine) -> None:
+    _, published = await _register_of_five()
+    target = published[0]
+    stored = await meetings.get_meeting(target.id)
+    assert stored is not None
+    await withdraw(
+        target.id,
+        lock_version=stored.lock_version,
+        reason="Saisie dans le mauvais agenda.",
+        legal_ground=LegalGround.OUT_OF_SCOPE,
+        actor=ACTOR,
+        now=NOW + timedelta(days=1),
+    )
+
+    current = await published_meeting(target.id)
+    history = await meeting_history(target.id)
+    latest = await log_entries(MeetingFilter(), limit=3)
+    of_target = await log_entries(MeetingFilter(q="pistes"))
+    version = await register_version()
+
+    assert current is not None
+    assert current.publication.state is PublicationState.WITHDRAWN
+    assert current.publication.version == 2
+    assert [(v.publication.version, log_action(v).value) for v in history] == [
+        (1, "publish"),
+        (2, "withdraw"),
+    ]
+    assert history[1].publication.reason == "Saisie dans le mauvais agenda."
+    assert latest[0].record.id == target.id
+    assert log_action(latest[0]).value == "withdraw"
+    assert [m.record.id for m in of_target] == [published[1].id]
+    assert version.last_seq == 6
+    assert await count_meetings(MeetingFilter(state=PublicationState.WITHDRAWN)) == 1
+    assert await published_meeting(factories.authority().id) is None
+
+
+async def test_figures_and_a_rebuilt_projection_agree_with_the_log(db: Engine) -> None:
+    stored, _ = await _register_of_five()
+
+    summary = await register_summary()
+    top = await meetings_per_organisation(MeetingFilter())
+    before = [m.model_dump() async for m in iter_meetings(MeetingFilter())]
+    rebuilt = await rebuild_public_register()
+    after = [m.model_dump() async for m in iter_meetings(MeetingFilter())]
+
+    assert (summary.published_meetings, summary.organisations, summary.officials) == (5, 2, 1)
+    assert summary.log_entries == 5
+    assert top[0] == (stored.representative.id, stored.representative.name, 4)
+    assert rebuilt == 5
+    assert after == before
