@@ -66,6 +66,12 @@ class Settings(BaseSettings):
         ge=0,
         description="Seconds between two background syncs of each calendar source (0: off).",
     )
+    dumps_interval: int = Field(
+        default=60,
+        ge=0,
+        description="Seconds between two checks for new publications to put in the bulk "
+        "downloads (0: only when a download is asked for).",
+    )
     sync_window_back_days: int = Field(
         default=365, ge=1, le=3660, description="Days back within which recurrences are expanded."
     )

@@ -37,3 +37,17 @@ async def run_schedule(settings: Settings, stop: asyncio.Event) -> None:
             _log.exception("scheduled sync failed")
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=poll)
+
+
+async def run_dump_refresh(settings: Settings, stop: asyncio.Event) -> None:
+    """Regenerate the bulk downloads whenever something was published, until `stop` is set."""
+    from register.services.dumps import refresh_dumps
+
+    while not stop.is_set():
+        try:
+            if await refresh_dumps(settings.data_dir, now=datetime.now(UTC)):
+                _log.info("bulk downloads regenerated")
+        except Exception:
+            _log.exception("regenerating the bulk downloads failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=settings.dumps_interval)

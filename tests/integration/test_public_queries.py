@@ -1,13 +1,12 @@
 """The public register's one read path: filters, full-text search, keyset pagination, history,
 log entries and figures, on both engines — and the projection rebuilt from the log."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from piccolo.engine.base import Engine
 
 from register.domain.kinds import LegalGround, MeetingFormat, PublicationState
-from register.domain.meeting import Meeting, TimeSpan
 from register.queries import (
     InvalidCursorError,
     MeetingFilter,
@@ -23,62 +22,15 @@ from register.queries import (
     register_version,
     search_meetings,
 )
-from register.services.publication import Actor, publish, withdraw
-from register.store.repositories import meetings, representatives
+from register.services.publication import withdraw
+from register.store.repositories import meetings
 from register.store.repositories.public_register import rebuild_public_register
 from tests import factories
-from tests.stored import StoredRegister, store_register
-
-ACTOR = Actor(label="test-editor")
-NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
-
-
-async def _publish(
-    stored: StoredRegister, starts_at: datetime, *, rep=None, **record: object
-) -> Meeting:
-    rep = rep or stored.representative
-    meeting = await meetings.add_meeting(
-        factories.meeting(
-            stored.authority.id,
-            stored.owner.id,
-            when=TimeSpan(starts_at=starts_at, ends_at=starts_at + timedelta(hours=1)),
-            record=factories.complete_record(stored.owner, stored.colleague, rep, **record),
-            classification=factories.interest_classification(rep),
-        )
-    )
-    await publish(meeting.id, lock_version=meeting.lock_version, actor=ACTOR, now=NOW)
-    return meeting
-
-
-async def _register_of_five() -> tuple[StoredRegister, list[Meeting]]:
-    stored = await store_register()
-    other_rep = factories.representative(
-        name="Association Vélo en Ville",
-        hatvp_id=None,
-        siren="552100554",
-        hatvp_registered=False,
-        email_domains=("velo.example",),
-    )
-    await representatives.save_representative(other_rep)
-    base = datetime(2026, 3, 2, 9, tzinfo=UTC)
-    published = [
-        await _publish(stored, base),
-        await _publish(
-            stored,
-            base + timedelta(days=1),
-            subject="Pistes cyclables du boulevard de la Loire",
-            rep=other_rep,
-            policy_area="mobilites",
-        ),
-        await _publish(stored, base + timedelta(days=2), format=MeetingFormat.VIDEO),
-        await _publish(stored, base + timedelta(days=3)),
-        await _publish(stored, base + timedelta(days=3)),  # same start: the id breaks the tie
-    ]
-    return stored, published
+from tests.published import ACTOR, NOW, register_of_five
 
 
 async def test_filters_mean_the_same_thing_for_counts_and_pages(db: Engine) -> None:
-    stored, published = await _register_of_five()
+    stored, published = await register_of_five()
 
     everything = await search_meetings(MeetingFilter())
     cycling = await search_meetings(MeetingFilter(q="pistes CYCLABLES"))
@@ -102,7 +54,7 @@ async def test_filters_mean_the_same_thing_for_counts_and_pages(db: Engine) -> N
 
 
 async def test_cursor_pagination_is_stable_and_complete(db: Engine) -> None:
-    _, published = await _register_of_five()
+    _, published = await register_of_five()
 
     seen = []
     cursor = None
@@ -140,7 +92,7 @@ def test_a_filter_refuses_what_it_cannot_mean() -> None:
 
 
 async def test_history_and_log_entries_follow_a_withdrawal(db: Engine) -> None:
-    _, published = await _register_of_five()
+    _, published = await register_of_five()
     target = published[0]
     stored = await meetings.get_meeting(target.id)
     assert stored is not None
@@ -176,7 +128,7 @@ async def test_history_and_log_entries_follow_a_withdrawal(db: Engine) -> None:
 
 
 async def test_figures_and_a_rebuilt_projection_agree_with_the_log(db: Engine) -> None:
-    stored, _ = await _register_of_five()
+    stored, _ = await register_of_five()
 
     summary = await register_summary()
     top = await meetings_per_organisation(MeetingFilter())
