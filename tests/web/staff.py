@@ -2,15 +2,19 @@
 of every role. `log_in` goes through the real log-in form, CSRF token included."""
 
 import re
+from functools import cache
 from typing import NamedTuple
 
 import httpx
 
 from register.domain.kinds import OfficialKind, StaffRole
 from register.domain.meeting import Meeting
-from register.services.accounts import create_user
+from register.domain.staff import StaffUser
+from register.services.accounts import hash_password
+from register.store.ids import new_id
 from register.store.repositories import authorities, officials, representatives
 from register.store.repositories.meetings import add_meeting
+from register.store.repositories.staff import add_staff_user
 from tests import factories
 from tests.stored import StoredRegister, store_register
 
@@ -64,27 +68,28 @@ async def store_staff_world() -> StaffWorld:
             classification=factories.interest_classification(other.representative),
         )
     )
-    await create_user(
-        username="admin", password=PASSWORD, role=StaffRole.ADMINISTRATOR, authority_slugs=[]
+    accounts = (
+        ("admin", StaffRole.ADMINISTRATOR, (), None),
+        ("editor", StaffRole.EDITOR, (own.authority.id,), None),
+        ("official", StaffRole.OFFICIAL, (own.authority.id,), own.owner.id),
+        ("colleague", StaffRole.OFFICIAL, (own.authority.id,), own.colleague.id),
     )
-    await create_user(
-        username="editor", password=PASSWORD, role=StaffRole.EDITOR, authority_slugs=["ville-test"]
-    )
-    await create_user(
-        username="official",
-        password=PASSWORD,
-        role=StaffRole.OFFICIAL,
-        authority_slugs=["ville-test"],
-        official_id=own.owner.id,
-    )
-    await create_user(
-        username="colleague",
-        password=PASSWORD,
-        role=StaffRole.OFFICIAL,
-        authority_slugs=["ville-test"],
-        official_id=own.colleague.id,
-    )
+    for username, role, authority_ids, official_id in accounts:
+        user = StaffUser(
+            id=new_id(),
+            username=username,
+            role=role,
+            authority_ids=authority_ids,
+            official_id=official_id,
+        )
+        await add_staff_user(user, _password_hash())
     return StaffWorld(own, other, own_meeting, other_meeting)
+
+
+@cache
+def _password_hash() -> str:
+    """One real argon2id hash of PASSWORD for every test account (hashing costs ~0.1 s)."""
+    return hash_password(PASSWORD)
 
 
 def csrf_token(html: str) -> str:
