@@ -123,6 +123,8 @@ class RegisterVersion(BaseModel):
 
     last_seq: int
     last_recorded_at: datetime | None
+    last_hash: str = ""
+    """The chain's head: it names the whole log's content, whatever database it is in."""
 
 
 def _published(row: dict[str, Any]) -> PublishedMeeting:
@@ -346,13 +348,17 @@ def log_action(meeting: PublishedMeeting) -> LogAction:
 
 async def register_version() -> RegisterVersion:
     row = (
-        await PublicationEntry.select(PublicationEntry.seq, PublicationEntry.recorded_at)
+        await PublicationEntry.select(
+            PublicationEntry.seq, PublicationEntry.recorded_at, PublicationEntry.hash
+        )
         .order_by(PublicationEntry.seq, ascending=False)
         .first()
     )
     if row is None:
         return RegisterVersion(last_seq=0, last_recorded_at=None)
-    return RegisterVersion(last_seq=row["seq"], last_recorded_at=_aware(row["recorded_at"]))
+    return RegisterVersion(
+        last_seq=row["seq"], last_recorded_at=_aware(row["recorded_at"]), last_hash=row["hash"]
+    )
 
 
 async def latest_published(

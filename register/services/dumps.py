@@ -50,12 +50,16 @@ def dumps_directory(data_dir: Path) -> Path:
     return data_dir / "dumps"
 
 
-def dumped_version(directory: Path) -> int | None:
-    """The log entry the current dumps were made at, or None when there are none."""
+def dumped_version(directory: Path) -> str | None:
+    """Which log the current dumps were made from ("<last seq>-<head hash>"), or None."""
     try:
-        return int((directory / _VERSION_FILE).read_text().strip())
-    except (FileNotFoundError, ValueError):
+        return (directory / _VERSION_FILE).read_text().strip() or None
+    except FileNotFoundError:
         return None
+
+
+def _label(seq: int, head: str) -> str:
+    return f"{seq}-{head[:16]}"
 
 
 @contextlib.contextmanager
@@ -77,7 +81,8 @@ def _exclusive(directory: Path) -> Iterator[bool]:
 async def refresh_dumps(data_dir: Path, *, now: datetime, force: bool = False) -> bool:
     """Write the dumps if the register changed since they were made; whether they were."""
     directory = dumps_directory(data_dir)
-    version = (await register_version()).last_seq
+    current = await register_version()
+    version = _label(current.last_seq, current.last_hash)
     if not force and dumped_version(directory) == version and _complete(directory):
         return False
     with _exclusive(directory) as mine:
@@ -104,7 +109,8 @@ async def write_dumps(directory: Path, *, now: datetime) -> DumpSummary:
     Rows are formatted and compressed a batch at a time in a worker thread, so a large register
     never blocks the server's event loop for long."""
     await asyncio.to_thread(directory.mkdir, parents=True, exist_ok=True)
-    version = (await register_version()).last_seq
+    current = await register_version()
+    version = current.last_seq
     temporary = {name: directory / f".{name}.tmp" for name in FILES}
     meetings = 0
     csv_stream = _gzip_text(temporary[CSV_FILE])
@@ -151,11 +157,14 @@ async def write_dumps(directory: Path, *, now: datetime) -> DumpSummary:
         entries += len(lines)
     finally:
         await asyncio.to_thread(log_stream.close)
-    await asyncio.to_thread(_install, directory, temporary, version=version, now=now)
+    label = _label(current.last_seq, current.last_hash)
+    await asyncio.to_thread(_install, directory, temporary, version=version, label=label, now=now)
     return DumpSummary(version=version, meetings=meetings, log_entries=entries)
 
 
-def _install(directory: Path, temporary: dict[str, Path], *, version: int, now: datetime) -> None:
+def _install(
+    directory: Path, temporary: dict[str, Path], *, version: int, label: str, now: datetime
+) -> None:
     """Describe the files in the data package, then rename everything into place."""
     package = _package(temporary, version=version, now=now)
     temporary[PACKAGE_FILE].write_text(
@@ -163,7 +172,7 @@ def _install(directory: Path, temporary: dict[str, Path], *, version: int, now: 
     )
     for name in FILES:
         os.replace(temporary[name], directory / name)
-    (directory / _VERSION_FILE).write_text(f"{version}\n")
+    (directory / _VERSION_FILE).write_text(f"{label}\n")
 
 
 def _file_facts(path: Path) -> dict[str, Any]:

@@ -42,9 +42,9 @@ def meeting_filter(
     hatvp_registered: Annotated[
         bool | None, QueryParameter(description="Whether an organisation is in the HATVP register.")
     ] = None,
-    state: Annotated[
+    publication_state: Annotated[
         PublicationState | None,
-        QueryParameter(description="published, corrected or withdrawn."),
+        QueryParameter(name="state", description="published, corrected or withdrawn."),
     ] = None,
 ) -> MeetingFilter:
     """A Litestar dependency: the search the request's query string describes."""
@@ -59,7 +59,7 @@ def meeting_filter(
             since=since,
             until=until,
             hatvp_registered=hatvp_registered,
-            state=state,
+            state=publication_state,
         )
     except ValidationError as error:
         problems = "; ".join(

@@ -1,0 +1,178 @@
+"""The feeds: iCalendar, RSS 2.0 and Atom, for the whole register or any search.
+
+A feed's ETag is computed from the publication log's last entry and the request before anything
+is generated, so a calendar app polling an unchanged feed gets a 304 for one small query; a
+generated feed is kept in a small in-process cache under that ETag, so thousands of readers of
+the same feed cost one generation per publication.
+"""
+
+import asyncio
+import hashlib
+from collections import OrderedDict
+from email.utils import format_datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency, Provide
+
+from feeds.ical import ICALENDAR_MEDIA_TYPE, calendar_feed
+from feeds.syndication import atom_feed, rss_feed
+from register.domain.public_record import PublishedMeeting
+from register.queries import (
+    REGISTER_ZONE,
+    MeetingFilter,
+    iter_meetings,
+    log_entries,
+    register_version,
+)
+from register.settings import Settings
+from register.web.filters import meeting_filter
+
+ICAL_LIMIT = 10_000
+"""Meetings in an iCalendar feed at most (the most recent); the downloads hold everything."""
+ENTRIES = 100
+"""Entries of an RSS or Atom feed (the latest publications, corrections and withdrawals)."""
+_CACHE_SIZE = 32
+_cache: "OrderedDict[str, bytes]" = OrderedDict()
+_MEDIA_TYPES = {
+    "ics": ICALENDAR_MEDIA_TYPE,
+    "rss": "application/rss+xml; charset=utf-8",
+    "atom": "application/atom+xml; charset=utf-8",
+}
+NAME = "Registre de transparence des agendas"
+
+
+def base_url(request: Request[Any, Any, Any], settings: Settings) -> str:
+    return (settings.base_url or str(request.base_url)).rstrip("/")
+
+
+def canonical_url(
+    request: Request[Any, Any, Any], settings: Settings, filters: MeetingFilter
+) -> str:
+    """The feed's own address with its filters in one order, so it names the feed for good."""
+    query = urlencode(sorted(filters.params().items()))
+    return f"{base_url(request, settings)}{request.url.path}" + (f"?{query}" if query else "")
+
+
+def _describe(filters: MeetingFilter, sample: PublishedMeeting | None) -> str:
+    """What the feed holds, in words: "Rencontres de Marie Durand", "… sur « gare »"."""
+    parts: list[str] = []
+    if sample is not None:
+        record = sample.record
+        if filters.official:
+            parts.append(f"de {record.official.name}")
+        if filters.authority:
+            parts.append(f"— {record.authority.name}")
+        if filters.organisation:
+            names = [rep.name for rep in record.representatives if rep.id == filters.organisation]
+            if names:
+                parts.append(f"avec {names[0]}")
+        if filters.policy_area and record.policy_area:
+            parts.append(f"— {record.policy_area.label.fr}")
+    if filters.q:
+        parts.append(f"« {filters.q} »")
+    return " ".join(["Rencontres", *parts]) if parts else "Toutes les rencontres publiées"
+
+
+async def _answer(request: Request[Any, Any, Any], kind: str, build: Any) -> Response[bytes]:
+    version = await register_version()
+    key = f"{version.last_hash}|{kind}|{request.url.path}?{request.url.query}"
+    etag = '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=300", "Vary": "Accept-Encoding"}
+    if version.last_recorded_at is not None:
+        headers["Last-Modified"] = format_datetime(version.last_recorded_at, usegmt=True)
+    headers["Access-Control-Allow-Origin"] = "*"
+    if etag in {tag.strip() for tag in request.headers.get("if-none-match", "").split(",")}:
+        return Response(content=b"", status_code=304, headers=headers)
+    body = _cache.get(etag)
+    if body is None:
+        body = await build()
+        _cache[etag] = body
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    else:
+        _cache.move_to_end(etag)
+    return Response(content=body, media_type=_MEDIA_TYPES[kind], headers=headers)
+
+
+class FeedsController(Controller):
+    path = "/feeds"
+    tags = ["feeds"]  # noqa: RUF012 - Litestar's declaration
+    dependencies = {"filters": Provide(meeting_filter, sync_to_thread=False)}  # noqa: RUF012
+
+    @get("/rencontres.ics", name="feed_ical", cache=False, summary="iCalendar feed")
+    async def ical(
+        self,
+        request: Request[Any, Any, Any],
+        filters: NamedDependency[MeetingFilter],
+        settings: NamedDependency[Settings],
+    ) -> Response[bytes]:
+        """The matching meetings (the 10,000 most recent) as an iCalendar feed to subscribe to
+        (`webcal://`): one event per meeting, updated in place by each correction, cancelled by
+        a withdrawal. Accepts the same filters as `/api/v1/meetings`."""
+
+        async def build() -> bytes:
+            meetings: list[PublishedMeeting] = []
+            async for meeting in iter_meetings(filters):
+                meetings.append(meeting)
+                if len(meetings) == ICAL_LIMIT:
+                    break
+            sample = meetings[0] if meetings else None
+            return await asyncio.to_thread(
+                calendar_feed,
+                meetings,
+                name=f"{NAME} — {_describe(filters, sample)}",
+                description="Rencontres des responsables publics avec des représentants "
+                "d'intérêts, telles que publiées (corrections et retraits compris).",
+                timezone=str(REGISTER_ZONE),
+                base_url=base_url(request, settings),
+            )
+
+        return await _answer(request, "ics", build)
+
+    @get("/rencontres.rss", name="feed_rss", cache=False, summary="RSS 2.0 feed")
+    async def rss(
+        self,
+        request: Request[Any, Any, Any],
+        filters: NamedDependency[MeetingFilter],
+        settings: NamedDependency[Settings],
+    ) -> Response[bytes]:
+        """The latest 100 publications, corrections and withdrawals of matching meetings."""
+
+        async def build() -> bytes:
+            entries = await log_entries(filters, limit=ENTRIES)
+            site = base_url(request, settings)
+            return rss_feed(
+                entries,
+                title=f"{NAME} — {_describe(filters, entries[0] if entries else None)}",
+                description="Publications, corrections et retraits du registre.",
+                link=f"{site}/rencontres",
+                self_url=canonical_url(request, settings, filters),
+                base_url=site,
+            )
+
+        return await _answer(request, "rss", build)
+
+    @get("/rencontres.atom", name="feed_atom", cache=False, summary="Atom feed")
+    async def atom(
+        self,
+        request: Request[Any, Any, Any],
+        filters: NamedDependency[MeetingFilter],
+        settings: NamedDependency[Settings],
+    ) -> Response[bytes]:
+        """The same entries as the RSS feed, in Atom."""
+
+        async def build() -> bytes:
+            entries = await log_entries(filters, limit=ENTRIES)
+            site = base_url(request, settings)
+            return atom_feed(
+                entries,
+                title=f"{NAME} — {_describe(filters, entries[0] if entries else None)}",
+                description="Publications, corrections et retraits du registre.",
+                link=f"{site}/rencontres",
+                self_url=canonical_url(request, settings, filters),
+                base_url=site,
+            )
+
+        return await _answer(request, "atom", build)
