@@ -2,8 +2,9 @@
 Frictionless Table Schema that describes the CSV. The API's CSV answers and the bulk dumps both
 use these, so a column means the same thing wherever it is downloaded."""
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from register.domain.public_record import PublishedMeeting
@@ -14,100 +15,119 @@ LICENCE: Mapping[str, str] = {
     "title": "Licence Ouverte / Open Licence 2.0",
 }
 
-LIST_SEPARATOR = " ; "
+JOIN = " ; "
 """Joins the values of a list column (organisations, officials present, …)."""
 
-# (name, Frictionless type, description) of each CSV column, in order. Names are stable.
-COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("id", "string", "The meeting's identifier (a UUID), stable forever."),
-    ("authority_id", "string", "The authority's identifier."),
-    ("authority", "string", "The authority's name."),
-    ("official_id", "string", "The identifier of the official whose diary holds the meeting."),
-    ("official", "string", "That official's name."),
-    ("official_role", "string", "That official's role (mandate or function)."),
-    ("starts_at", "datetime", "Start, ISO 8601 with the offset of the meeting's time zone."),
-    ("ends_at", "datetime", "End, ISO 8601 with offset; empty when the calendar gave none."),
-    ("timezone", "string", "The meeting's time zone (IANA name)."),
-    ("all_day", "boolean", "Whether the meeting takes whole days."),
-    ("status", "string", "confirmed, tentative or cancelled (as the calendar says)."),
-    ("subject", "string", "The public subject: what was discussed."),
-    ("policy_area", "string", "The policy area's code in the authority's list."),
-    ("policy_area_label", "string", "The policy area's French label."),
-    ("format", "string", "in_person, video or phone."),
-    ("initiative", "string", "Who asked for the meeting: official, representative, joint."),
-    ("organisations", "string", "Names of the organisations present, ' ; '-separated."),
-    ("organisation_ids", "string", "Their identifiers in the register, ' ; '-separated."),
-    ("hatvp_ids", "string", "Their HATVP identifiers where known, ' ; '-separated."),
-    ("sirens", "string", "Their SIREN numbers where known, ' ; '-separated."),
-    ("hatvp_registered", "boolean", "Whether at least one organisation is in the HATVP register."),
-    ("officials_present", "string", "Officials present, ' ; '-separated."),
-    ("other_attendee_roles", "string", "Roles of the other public agents present."),
-    ("classification", "string", "What the register considers the meeting to be."),
-    ("documents", "string", "Links to documents received, ' ; '-separated."),
-    ("state", "string", "published, corrected or withdrawn (a withdrawal stays public)."),
-    ("version", "integer", "The public version's number (1 for the first publication)."),
-    ("first_published_at", "datetime", "When the first version was published (UTC)."),
-    ("published_at", "datetime", "When this version was published (UTC)."),
-    ("reason", "string", "The public reason of a correction or withdrawal."),
-    ("legal_ground", "string", "The legal ground of a withdrawal."),
-    ("log_seq", "integer", "This version's entry in the publication log."),
+
+class CsvColumn(NamedTuple):
+    name: str
+    description: str
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _joined(values: Iterable[object]) -> str:
+    return JOIN.join(_cell(value) for value in values)
+
+
+MEETING_COLUMNS = (
+    CsvColumn("id", "The meeting's stable id."),
+    CsvColumn("version", "Number of the current public version (1: never corrected)."),
+    CsvColumn("state", "published, corrected or withdrawn."),
+    CsvColumn("starts_at", "Start, ISO 8601 in UTC."),
+    CsvColumn("ends_at", "End, ISO 8601 in UTC (empty if unknown)."),
+    CsvColumn("starts_at_local", "Start, ISO 8601 in the meeting's time zone."),
+    CsvColumn("timezone", "IANA time zone of the meeting."),
+    CsvColumn("all_day", "true for an all-day event."),
+    CsvColumn("status", "confirmed, tentative or cancelled."),
+    CsvColumn("authority_id", "The authority's id."),
+    CsvColumn("authority", "The authority's name."),
+    CsvColumn("official_id", "Id of the official whose diary holds the meeting."),
+    CsvColumn("official", "That official's name."),
+    CsvColumn("official_role", "That official's role."),
+    CsvColumn("subject", "Public subject."),
+    CsvColumn("policy_area", "Policy area code."),
+    CsvColumn("policy_area_label", "Policy area label (French)."),
+    CsvColumn("format", "in_person, video or phone."),
+    CsvColumn("initiative", "Who asked for the meeting: official, representative, joint, unknown."),
+    CsvColumn("officials_present", "Names of the officials and agents present, joined by ' ; '."),
+    CsvColumn("other_attendee_roles", "Roles of other public agents present, joined by ' ; '."),
+    CsvColumn("organisations", "Names of the organisations present, joined by ' ; '."),
+    CsvColumn("organisation_ids", "Their ids, in the same order."),
+    CsvColumn("organisation_hatvp_ids", "Their HATVP ids, in the same order (empty places)."),
+    CsvColumn("organisation_sirens", "Their SIREN numbers, in the same order (empty places)."),
+    CsvColumn("hatvp_registered", "true if at least one organisation is registered with HATVP."),
+    CsvColumn("classification", "What kind of meeting this is."),
+    CsvColumn("publication_reason", "Public reason of the last correction or of the withdrawal."),
+    CsvColumn("legal_ground", "Legal ground of a withdrawal."),
+    CsvColumn("published_at", "When the current version was published, ISO 8601 in UTC."),
+    CsvColumn("first_published_at", "When the first version was published, ISO 8601 in UTC."),
+    CsvColumn("log_seq", "Number of the current version's entry in the publication log."),
 )
-CSV_HEADER: tuple[str, ...] = tuple(name for name, _, _ in COLUMNS)
 
 
-def _join(values: Any) -> str:
-    return LIST_SEPARATOR.join(str(value) for value in values if value)
+def meeting_row(meeting: PublishedMeeting) -> list[str]:
+    record, publication = meeting.record, meeting.publication
+    reps = record.representatives
+    values: list[object] = [
+        record.id,
+        publication.version,
+        publication.state.value,
+        record.starts_at,
+        record.ends_at,
+        record.starts_at.astimezone(ZoneInfo(record.timezone)),
+        record.timezone,
+        record.all_day,
+        record.status.value,
+        record.authority.id,
+        record.authority.name,
+        record.official.id,
+        record.official.name,
+        record.official.role,
+        record.subject,
+        record.policy_area.code if record.policy_area else None,
+        record.policy_area.label.fr if record.policy_area else None,
+        record.format.value if record.format else None,
+        record.initiative.value if record.initiative else None,
+        _joined(official.name for official in record.officials_present),
+        _joined(record.other_attendee_roles),
+        _joined(rep.name for rep in reps),
+        _joined(rep.id for rep in reps),
+        _joined(rep.hatvp_id for rep in reps),
+        _joined(rep.siren for rep in reps),
+        any(rep.hatvp_registered for rep in reps),
+        record.classification.value,
+        publication.reason,
+        publication.legal_ground.value if publication.legal_ground else None,
+        meeting.recorded_at,
+        meeting.first_published_at,
+        meeting.log_seq,
+    ]
+    return [_cell(value) for value in values]
 
 
-def _time(value: Any) -> str:
-    return value.isoformat() if value is not None else ""
+CSV_HEADER: tuple[str, ...] = tuple(column.name for column in MEETING_COLUMNS)
 
-
-def csv_row(meeting: PublishedMeeting) -> list[str]:
-    """The meeting's CSV row, in `CSV_HEADER`'s order; times keep their offsets."""
-    record = meeting.record
-    publication = meeting.publication
-    zone = ZoneInfo(record.timezone)
-    local_start = record.starts_at.astimezone(zone)
-    local_end = record.ends_at.astimezone(zone) if record.ends_at else None
-    representatives = record.representatives
-    values: dict[str, str] = {
-        "id": str(record.id),
-        "authority_id": str(record.authority.id),
-        "authority": record.authority.name,
-        "official_id": str(record.official.id),
-        "official": record.official.name,
-        "official_role": record.official.role,
-        "starts_at": _time(local_start),
-        "ends_at": _time(local_end),
-        "timezone": record.timezone,
-        "all_day": "true" if record.all_day else "false",
-        "status": record.status.value,
-        "subject": record.subject,
-        "policy_area": record.policy_area.code if record.policy_area else "",
-        "policy_area_label": record.policy_area.label.fr if record.policy_area else "",
-        "format": record.format.value if record.format else "",
-        "initiative": record.initiative.value if record.initiative else "",
-        "organisations": _join(rep.name for rep in representatives),
-        "organisation_ids": _join(rep.id for rep in representatives),
-        "hatvp_ids": _join(rep.hatvp_id for rep in representatives),
-        "sirens": _join(rep.siren for rep in representatives),
-        "hatvp_registered": "true"
-        if any(rep.hatvp_registered for rep in representatives)
-        else "false",
-        "officials_present": _join(official.name for official in record.officials_present),
-        "other_attendee_roles": _join(record.other_attendee_roles),
-        "classification": record.classification.value,
-        "documents": _join(record.documents),
-        "state": publication.state.value,
-        "version": str(publication.version),
-        "first_published_at": _time(meeting.first_published_at),
-        "published_at": _time(meeting.recorded_at),
-        "reason": publication.reason or "",
-        "legal_ground": publication.legal_ground.value if publication.legal_ground else "",
-        "log_seq": str(meeting.log_seq),
-    }
-    return [values[name] for name in CSV_HEADER]
+_TYPES = {
+    "version": "integer",
+    "log_seq": "integer",
+    "all_day": "boolean",
+    "hatvp_registered": "boolean",
+    "starts_at": "datetime",
+    "ends_at": "datetime",
+    "starts_at_local": "datetime",
+    "published_at": "datetime",
+    "first_published_at": "datetime",
+}
+"""Frictionless types of the columns that are not text."""
 
 
 def json_document(meeting: PublishedMeeting) -> dict[str, Any]:
@@ -115,7 +135,9 @@ def json_document(meeting: PublishedMeeting) -> dict[str, Any]:
     return {
         **meeting.record.model_dump(mode="json"),
         "publication": meeting.publication.model_dump(mode="json"),
-        "first_published_at": _time(meeting.first_published_at) or None,
+        "first_published_at": (
+            meeting.first_published_at.isoformat() if meeting.first_published_at else None
+        ),
         "published_at": meeting.recorded_at.isoformat(),
         "log_seq": meeting.log_seq,
     }
@@ -125,8 +147,12 @@ def table_schema() -> dict[str, Any]:
     """The Frictionless Table Schema of the CSV."""
     return {
         "fields": [
-            {"name": name, "type": kind, "description": description}
-            for name, kind, description in COLUMNS
+            {
+                "name": column.name,
+                "type": _TYPES.get(column.name, "string"),
+                "description": column.description,
+            }
+            for column in MEETING_COLUMNS
         ],
         "primaryKey": ["id"],
         "missingValues": [""],

@@ -150,7 +150,7 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=REGISTER_ZONE).astimezone(UTC)
 
 
-def _conditions(filters: MeetingFilter) -> list[Where | WhereRaw | Any]:
+def filter_conditions(filters: MeetingFilter) -> list[Where | WhereRaw | Any]:
     found: list[Any] = []
     if filters.q:
         for word in tokens(filters.q)[:12]:
@@ -221,7 +221,7 @@ def _ordered(query: Any, sort: MeetingSort) -> Any:
 
 async def count_meetings(filters: MeetingFilter) -> int:
     query = PublicMeeting.count()
-    for condition in _conditions(filters):
+    for condition in filter_conditions(filters):
         query = query.where(condition)
     return int(await query)
 
@@ -237,7 +237,7 @@ async def search_meetings(
     if not 1 <= limit <= MAX_LIMIT:
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
     query = PublicMeeting.select()
-    for condition in _conditions(filters):
+    for condition in filter_conditions(filters):
         query = query.where(condition)
     if cursor:
         query = query.where(_after(sort, cursor))
@@ -258,7 +258,7 @@ async def iter_meetings(
     cursor = None
     while True:
         page_query = PublicMeeting.select()
-        for condition in _conditions(filters):
+        for condition in filter_conditions(filters):
             page_query = page_query.where(condition)
         if cursor:
             page_query = page_query.where(_after(sort, cursor))
@@ -309,7 +309,7 @@ async def log_entries(filters: MeetingFilter, *, limit: int = 50) -> list[Publis
     """The latest publications, corrections and withdrawals of matching meetings, newest first:
     each is the version that log entry published (for RSS and Atom)."""
     meetings = PublicMeeting.select(PublicMeeting.id)
-    for condition in _conditions(filters):
+    for condition in filter_conditions(filters):
         meetings = meetings.where(condition)
     query = PublicationEntry.select(
         PublicationEntry.seq,
@@ -394,7 +394,7 @@ async def meetings_per_organisation(
 ) -> list[tuple[UUID, str, int]]:
     """The organisations met most often among matching meetings: (id, name, meetings)."""
     meetings = PublicMeeting.select(PublicMeeting.id)
-    for condition in _conditions(filters):
+    for condition in filter_conditions(filters):
         meetings = meetings.where(condition)
     query = PublicMeetingOrganisation.select(
         PublicMeetingOrganisation.organisation,

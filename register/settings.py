@@ -72,6 +72,12 @@ class Settings(BaseSettings):
         description="Seconds between two checks for new publications to put in the bulk "
         "downloads (0: only when a download is asked for).",
     )
+    api_rate_limit: int = Field(
+        default=600,
+        ge=0,
+        description="Requests a minute that one client address may make to the JSON API "
+        "(/api/v1) before a 429 answer (0: no limit). Counted per server process.",
+    )
     sync_window_back_days: int = Field(
         default=365, ge=1, le=3660, description="Days back within which recurrences are expanded."
     )

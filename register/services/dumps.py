@@ -24,7 +24,7 @@ from typing import IO, Any
 
 from register.domain.public_record import PublishedMeeting
 from register.domain.publication_log import entry_line
-from register.open_data import CSV_HEADER, LICENCE, csv_row, json_document, table_schema
+from register.open_data import CSV_HEADER, LICENCE, json_document, meeting_row, table_schema
 from register.queries import MeetingFilter, MeetingSort, iter_meetings, register_version
 from register.store.repositories.publication_log import iter_entries
 
@@ -123,7 +123,7 @@ async def write_dumps(directory: Path, *, now: datetime) -> DumpSummary:
 
         def write_batch(first: int, items: list[PublishedMeeting]) -> None:
             for number, meeting in enumerate(items, start=first):
-                writer.writerow(csv_row(meeting))
+                writer.writerow(meeting_row(meeting))
                 json_stream.write(",\n" if number else "\n")
                 json_stream.write(json.dumps(json_document(meeting), ensure_ascii=False))
 

@@ -27,10 +27,13 @@ from piccolo.engine.postgres import PostgresEngine
 from register import __version__
 from register.logs import configure_logging
 from register.services.credentials import derived_secret
-from register.services.schedule import run_schedule
+from register.services.schedule import run_dump_refresh, run_schedule
 from register.settings import Settings, get_settings
 from register.store.engine import make_engine, prepare_engine, use_engine
 from register.web.access_log import access_log_middleware
+from register.web.api import CORS, api_router
+from register.web.dumps import DumpsController
+from register.web.feeds import FeedsController
 from register.web.health import HealthController
 from register.web.pages import PublicPages
 from register.web.problems import (
@@ -38,6 +41,8 @@ from register.web.problems import (
     http_exception_handler,
     internal_error_handler,
 )
+from register.web.public import PUBLIC_PAGES
+from register.web.public.context import ui_for
 from register.web.staff.admin import AdminController
 from register.web.staff.auth import CSRF_COOKIE, LoginRequiredError, PasswordChangeRequiredError
 from register.web.staff.compliance import ComplianceController
@@ -81,6 +86,7 @@ def uuid_or_none(value: object) -> UUID | None:
 def _template_engine(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["local_date"] = local_date
     engine.engine.filters["uuid_or_none"] = uuid_or_none
+    engine.engine.globals["ui_for"] = ui_for
 
 
 def _staff_router(settings: Settings) -> Router:
@@ -126,6 +132,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
     async def start_schedule() -> None:
         if settings.sync_interval > 0:
             background.add(asyncio.create_task(run_schedule(settings, stop_schedule)))
+        if settings.dumps_interval > 0:
+            background.add(asyncio.create_task(run_dump_refresh(settings, stop_schedule)))
 
     async def stop_everything() -> None:
         stop_schedule.set()
@@ -138,7 +146,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
         route_handlers=[
             HealthController,
             PublicPages,
+            *PUBLIC_PAGES,
+            DumpsController,
+            FeedsController,
             _staff_router(settings),
+            api_router(settings),
             create_static_files_router(
                 path="/static", directories=[WEB_DIR / "static"], include_in_schema=False
             ),
@@ -169,6 +181,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
             render_plugins=[JsonRenderPlugin()],
         ),
         compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        cors_config=CORS,
         debug=settings.debug,
         logging_config=None,
     )

@@ -60,7 +60,8 @@ async def test_the_dumps_hold_the_whole_register_and_validate(db: Engine, tmp_pa
         "2",
         "out_of_scope",
     )
-    assert withdrawn["starts_at"] == "2026-03-02T10:00:00+01:00"  # Paris time, with its offset
+    assert withdrawn["starts_at"] == "2026-03-02T09:00:00+00:00"
+    assert withdrawn["starts_at_local"] == "2026-03-02T10:00:00+01:00"  # Paris time
     cycling = rows[1]
     assert cycling["organisations"] == "Association Vélo en Ville"
     assert cycling["hatvp_registered"] == "false"

@@ -1,0 +1,100 @@
+"""The statistics page (`/statistiques`): meetings per month, the organisations and policy areas
+met most, publication delays and each official's compliance, as charts with their tables.
+
+It takes the search's filters (`?authority=…&since=…&until=…`, and any other), so that the
+figures of any search are one address away; compliance figures follow the authority and the
+period (they count the meetings that should have been published, which no other filter sees).
+"""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
+
+from register.services.compliance import compliance_report
+from register.settings import Settings
+from register.statistics import (
+    meetings_per_month,
+    meetings_per_official,
+    publication_delays,
+    register_figures,
+    top_organisations,
+    top_policy_areas,
+)
+from register.store.repositories.authorities import list_authorities
+from register.store.repositories.errors import NotFoundError
+from register.web.i18n import both_paths
+from register.web.public.context import base_url, feed_links, page, ui_for
+from register.web.public.figures import (
+    compliance_figure,
+    delays_figure,
+    months_figure,
+    officials_figure,
+    organisations_figure,
+    policy_areas_figure,
+)
+from register.web.public.params import BadParametersError, parse_search
+from register.web.public.search import active_filters, bad_parameters, search_choices
+
+STATISTICS_PATH = "/statistiques"
+
+
+class StatisticsPage(Controller):
+    include_in_schema = False
+
+    @get(both_paths(STATISTICS_PATH), name="statistics", cache=False)
+    async def statistics(
+        self, request: Request[Any, Any, Any], settings: NamedDependency[Settings]
+    ) -> Response[Any]:
+        """The register's figures, for all meetings or those the parameters select."""
+        ui = ui_for(request)
+        try:
+            search = parse_search(request.query_params.multi_items(), paging=False)
+        except BadParametersError as error:
+            return bad_parameters(request, error, STATISTICS_PATH)
+        filters = search.filters
+        choices = await search_choices()
+        try:
+            report = await compliance_report(
+                authority_ids=[filters.authority] if filters.authority else None,
+                since=filters.since,
+                until=filters.until,
+                now=datetime.now(UTC),
+            )
+        except NotFoundError:
+            report = None
+        officials = await meetings_per_official(filters, limit=1000)
+        whose = ui.t("toutes les rencontres") if filters.is_empty else ui.t("cette sélection")
+        return page(
+            "public/statistics.html",
+            ui,
+            {
+                "section": "statistics",
+                "search": search,
+                "choices": choices,
+                "active": active_filters(ui, search, choices, STATISTICS_PATH),
+                "summary": await register_figures(filters),
+                "months": months_figure(
+                    ui, await meetings_per_month(filters), "par-mois-graphique", whose
+                ),
+                "organisations": organisations_figure(
+                    ui, await top_organisations(filters, limit=10), "organisations-graphique"
+                ),
+                "areas": policy_areas_figure(
+                    ui, await top_policy_areas(filters, limit=10), "domaines-graphique"
+                ),
+                "officials": officials_figure(ui, officials[:10], "responsables-graphique"),
+                "delays": delays_figure(ui, await publication_delays(filters), "delais-graphique"),
+                "compliance": compliance_figure(
+                    ui,
+                    report.officials if report else [],
+                    "conformite-graphique",
+                    linked={o.official.id for o in officials},
+                ),
+                "authorities": report.authorities if report else [],
+                "slugs": {authority.id: authority.slug for authority in await list_authorities()},
+                "feeds": feed_links(base_url(request, settings), filters),
+                "search_url": ui.url("/rencontres", filters.params()),
+            },
+        )
