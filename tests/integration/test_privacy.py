@@ -77,7 +77,7 @@ ENTRY_POINTS = (
     "/donnees/journal.jsonl.gz",
     "/donnees/datapackage.json",
 )
-MAX_PAGES = 600
+MAX_PAGES = 250
 _LINK = re.compile(r'href="(/[^"#]*)"')
 
 
