@@ -572,4 +572,5 @@ def main(argv: list[str] | None = None) -> NoReturn:
 import register.cli_directory  # noqa: E402
 import register.cli_log  # noqa: E402
 import register.cli_report  # noqa: E402
-import register.cli_staff  # noqa: E402, F401
+import register.cli_staff  # noqa: E402
+import register.cli_worker  # noqa: E402, F401

@@ -66,6 +66,21 @@ class Settings(BaseSettings):
         ge=0,
         description="Seconds between two background syncs of each calendar source (0: off).",
     )
+    sync_lease_seconds: int = Field(
+        default=600,
+        ge=1,
+        le=24 * 3600,
+        description="Seconds a sync worker's hold on a calendar source lasts unless renewed; "
+        "a running sync renews it every third of this, so a worker that dies loses its "
+        "sources after at most this long, and another worker takes them over.",
+    )
+    sync_poll_seconds: int = Field(
+        default=30,
+        ge=1,
+        le=3600,
+        description="Seconds an idle sync worker (or server) waits before looking again for "
+        "sources that are due.",
+    )
     dumps_interval: int = Field(
         default=60,
         ge=0,

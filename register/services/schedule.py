@@ -1,8 +1,11 @@
-"""The background sync: each server process syncs the sources that are due.
+"""The background sync: the sources that are due, synced by whichever process gets them.
 
-Several processes (or machines over one PostgreSQL) may run it at once: a source is synced by
-whichever takes its lease first, and its next sync is set in the same transaction, so the others
-skip it.
+Every server process runs it unless `REGISTER_SYNC_INTERVAL` is 0, and so does each
+`register worker`. Several processes, on one machine or many over one PostgreSQL, may look at the
+same due sources at once: a source is synced by whichever takes its lease first, and only while
+it is still due, and its next sync is set when that run commits, so each source is synced once
+per interval whatever the number of workers. A source whose worker died is due again once its
+lease expires.
 """
 
 import asyncio
@@ -11,28 +14,37 @@ from datetime import UTC, datetime
 
 import structlog
 
-from register.services.sync import sync_sources
+from register.services.sync import SourceResult, sync_sources
 from register.settings import Settings
 from register.store.repositories.calendar_sync import due_sources
 
 _log = structlog.get_logger("register.schedule")
 
-MAX_POLL_SECONDS = 30
+
+async def sync_due(
+    settings: Settings, *, concurrency: int = 1, stop: asyncio.Event | None = None
+) -> list[SourceResult]:
+    """One pass: sync the sources due now, `concurrency` at a time, until done or `stop`."""
+    due = await due_sources(datetime.now(UTC))
+    if not due:
+        return []
+    results = await sync_sources(due, settings, scheduled=True, concurrency=concurrency, stop=stop)
+    _log.info(
+        "scheduled sync",
+        sources=sum(not result.skipped for result in results),
+        skipped=sum(result.skipped for result in results),
+        failed=sum(result.failed for result in results),
+    )
+    return results
 
 
-async def run_schedule(settings: Settings, stop: asyncio.Event) -> None:
-    """Sync due sources until `stop` is set; a failure is logged and the loop goes on."""
-    poll = min(settings.sync_interval, MAX_POLL_SECONDS)
+async def run_schedule(settings: Settings, stop: asyncio.Event, *, concurrency: int = 1) -> None:
+    """Sync due sources until `stop` is set, looking for more every `sync_poll_seconds` (or
+    every `sync_interval`, when shorter); a failure is logged and the loop goes on."""
+    poll = min(settings.sync_interval or settings.sync_poll_seconds, settings.sync_poll_seconds)
     while not stop.is_set():
         try:
-            due = await due_sources(datetime.now(UTC))
-            if due:
-                results = await sync_sources(due, settings)
-                _log.info(
-                    "scheduled sync",
-                    sources=len(results),
-                    failed=sum(result.failed for result in results),
-                )
+            await sync_due(settings, concurrency=concurrency, stop=stop)
         except Exception:
             _log.exception("scheduled sync failed")
         with contextlib.suppress(TimeoutError):

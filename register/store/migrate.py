@@ -4,10 +4,12 @@ import contextlib
 import io
 from typing import Any
 
+import asyncpg
 from piccolo.apps.migrations.commands.base import BaseMigrationManager
 from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.apps.migrations.tables import Migration
 from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
 
 from register.store.engine import prepare_engine, use_engine
 from register.store.piccolo_app import APP_CONFIG
@@ -35,6 +37,9 @@ async def pending_migrations() -> list[str]:
     return [migration_id for migration_id in known_migrations() if migration_id not in done]
 
 
+_MIGRATION_LOCK = 7_402_118
+
+
 async def migrate(engine: Engine[Any]) -> list[str]:
     """Apply the pending migrations to `engine` and return their ids (none when up to date).
 
@@ -42,6 +47,21 @@ async def migrate(engine: Engine[Any]) -> list[str]:
     """
     use_engine(engine)
     await prepare_engine(engine)
+    if not await pending_migrations():
+        return []
+    if isinstance(engine, PostgresEngine):
+        # Several servers and workers may start at once: one migrates, the others wait for it
+        # (a session lock, on a connection of its own, released when it closes).
+        lock = await asyncpg.connect(**engine.config)
+        try:
+            await lock.execute(f"SELECT pg_advisory_lock({_MIGRATION_LOCK})")
+            return await _migrate()
+        finally:
+            await lock.close()
+    return await _migrate()
+
+
+async def _migrate() -> list[str]:
     pending = await pending_migrations()
     if not pending:
         return []

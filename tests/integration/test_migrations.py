@@ -1,6 +1,7 @@
 """The migrations build the same schema from empty on SQLite and PostgreSQL, and run again as a
 no-op; they also run backwards to an empty database."""
 
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +15,11 @@ from register.settings import Settings
 from register.store.engine import make_engine
 from register.store.migrate import applied_migrations, known_migrations, migrate
 from register.store.tables import TABLES
-from tests.databases import fresh_postgres_database
+from tests.databases import (
+    fresh_postgres_database,
+    postgres_unavailable_reason,
+    skip_or_fail_without_postgres,
+)
 
 EXPECTED_UNIQUE_INDEXES = {
     "meeting_source_event_key",
@@ -106,3 +111,17 @@ async def test_sqlite_database_uses_write_ahead_logging(tmp_path: Path) -> None:
     rows = await engine.run_ddl("PRAGMA journal_mode")
     assert rows == [{"journal_mode": "wal"}]
     assert (tmp_path / "nested" / "data" / "register.sqlite3").is_file()
+
+
+async def test_processes_starting_together_migrate_once(tmp_path: Path) -> None:
+    """Servers and workers started at once on a new PostgreSQL database: one migrates while
+    the others wait on the lock, then find nothing left to do."""
+    reason = postgres_unavailable_reason()
+    if reason:
+        skip_or_fail_without_postgres(reason)
+    with fresh_postgres_database() as url:
+        engines = [make_engine(Settings(data_dir=tmp_path, database_url=url)) for _ in range(3)]
+        results = await asyncio.gather(*(migrate(engine) for engine in engines))
+        applied = [ids for ids in results if ids]
+        assert len(applied) == 1
+        assert applied[0] == known_migrations()

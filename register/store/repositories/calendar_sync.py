@@ -39,42 +39,79 @@ class KnownOccurrence:
     classification_kind: ClassificationKind
 
 
-async def acquire_lease(source_id: UUID, worker: str, now: datetime, until: datetime) -> bool:
-    """Take the source for `worker` unless another worker holds an unexpired lease.
+async def acquire_lease(
+    source_id: UUID, holder: str, now: datetime, until: datetime, *, only_if_due: bool = False
+) -> bool:
+    """Take the source for `holder` unless another holder has an unexpired lease on it (and,
+    with `only_if_due`, unless its next sync is not due yet: another worker synced it since
+    it was found due).
 
     One conditional UPDATE, so two workers racing for the same source cannot both win, on
-    SQLite or PostgreSQL. A worker that dies loses its lease when it expires.
+    SQLite (one writer at a time) or PostgreSQL (the second UPDATE waits for the first's row
+    lock, then evaluates its condition again on the committed row). A worker that dies loses
+    its lease when it expires.
     """
+    condition = (SourceRow.id == source_id) & (
+        (SourceRow.lease_owner.is_null())
+        | (SourceRow.lease_expires_at.is_null())
+        | (SourceRow.lease_expires_at < now)
+    )
+    if only_if_due:
+        condition &= (SourceRow.next_sync_at.is_null()) | (SourceRow.next_sync_at <= now)
     taken = (
-        await SourceRow.update({SourceRow.lease_owner: worker, SourceRow.lease_expires_at: until})
-        .where(
-            SourceRow.id == source_id,
-            (SourceRow.lease_owner.is_null())
-            | (SourceRow.lease_expires_at.is_null())
-            | (SourceRow.lease_expires_at < now)
-            | (SourceRow.lease_owner == worker),
-        )
+        await SourceRow.update({SourceRow.lease_owner: holder, SourceRow.lease_expires_at: until})
+        .where(condition)
         .returning(SourceRow.id)
     )
     return bool(taken)
 
 
-async def release_lease(source_id: UUID, worker: str) -> None:
-    await SourceRow.update({SourceRow.lease_owner: None, SourceRow.lease_expires_at: None}).where(
-        SourceRow.id == source_id, SourceRow.lease_owner == worker
+async def renew_lease(source_id: UUID, holder: str, until: datetime) -> bool:
+    """Move the lease's expiry to `until` if `holder` still has it; False when it was lost."""
+    renewed = (
+        await SourceRow.update({SourceRow.lease_expires_at: until})
+        .where(SourceRow.id == source_id, SourceRow.lease_owner == holder)
+        .returning(SourceRow.id)
     )
+    return bool(renewed)
+
+
+async def release_lease(source_id: UUID, holder: str) -> None:
+    await SourceRow.update({SourceRow.lease_owner: None, SourceRow.lease_expires_at: None}).where(
+        SourceRow.id == source_id, SourceRow.lease_owner == holder
+    )
+
+
+@dataclass(frozen=True)
+class LeaseState:
+    """Why a lease was refused: who holds the source and until when, and when it is due."""
+
+    lease_owner: str | None
+    lease_expires_at: datetime | None
+    next_sync_at: datetime | None
+
+
+async def lease_state(source_id: UUID) -> LeaseState | None:
+    row = (
+        await SourceRow.select(
+            SourceRow.lease_owner, SourceRow.lease_expires_at, SourceRow.next_sync_at
+        )
+        .where(SourceRow.id == source_id)
+        .first()
+    )
+    return LeaseState(**row) if row else None
 
 
 async def store_sync_outcome(
     source_id: UUID,
-    worker: str,
+    holder: str,
     *,
     health: SourceHealth,
     state: dict[str, Any] | None,
     next_sync_at: datetime | None,
 ) -> bool:
     """Record the sync's health (and its new state, unless None) and release the lease, only if
-    `worker` still holds it; False means another worker took over and this outcome is stale."""
+    `holder` still has it; False means another worker took over and this outcome is stale."""
     values: dict[Column | str, Any] = {
         SourceRow.last_success_at: health.last_success_at,
         SourceRow.last_error_at: health.last_error_at,
@@ -88,7 +125,7 @@ async def store_sync_outcome(
         values[SourceRow.sync_state] = state
     updated = (
         await SourceRow.update(values)
-        .where(SourceRow.id == source_id, SourceRow.lease_owner == worker)
+        .where(SourceRow.id == source_id, SourceRow.lease_owner == holder)
         .returning(SourceRow.id)
     )
     return bool(updated)
@@ -192,12 +229,14 @@ async def source_owner(source_id: UUID) -> tuple[UUID, UUID, str] | None:
 
 
 async def due_sources(now: datetime) -> list[UUID]:
-    """Enabled sources whose next sync is due (or never happened), oldest first."""
+    """Enabled sources whose next sync is due (or never happened) and that no worker holds,
+    oldest first. A source whose worker died is due again once its lease has expired."""
     rows = (
         await SourceRow.select(SourceRow.id)
         .where(
             SourceRow.enabled == True,  # noqa: E712 - a SQL comparison, not a Python one
             (SourceRow.next_sync_at.is_null()) | (SourceRow.next_sync_at <= now),
+            (SourceRow.lease_expires_at.is_null()) | (SourceRow.lease_expires_at < now),
         )
         .order_by(SourceRow.next_sync_at)
     )

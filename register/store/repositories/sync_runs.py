@@ -1,5 +1,6 @@
 """The record of each sync run, which staff read to see what a sync did and what failed."""
 
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -48,8 +49,10 @@ async def record_run(run: SyncRun) -> int:
     return int(rows[0]["id"])
 
 
-async def finish_run(run_number: int, run: SyncRun) -> None:
-    await SyncRunRow.update(
+async def finish_run(run_number: int, run: SyncRun, *, unless_finished: bool = False) -> None:
+    """Record how a run ended; with `unless_finished`, only if it is still running (an
+    interruption noticed after the run's outcome was committed changes nothing)."""
+    query = SyncRunRow.update(
         {
             SyncRunRow.finished_at: run.finished_at,
             SyncRunRow.status: run.status.value,
@@ -62,6 +65,9 @@ async def finish_run(run_number: int, run: SyncRun) -> None:
             SyncRunRow.error: run.error,
         }
     ).where(SyncRunRow._meta.primary_key == run_number)
+    if unless_finished:
+        query = query.where(SyncRunRow.status == SyncRunStatus.RUNNING.value)
+    await query
 
 
 async def runs_for_source(source_id: UUID, *, limit: int = 20) -> list[SyncRun]:
@@ -73,3 +79,26 @@ async def runs_for_source(source_id: UUID, *, limit: int = 20) -> list[SyncRun]:
         .output(load_json=True)
     )
     return [_from_row(row) for row in rows]
+
+
+async def abandon_unfinished(source_id: UUID, now: datetime, reason: str) -> int:
+    """Close the runs of a source left `running` by a worker that stopped without finishing
+    them (killed, its machine lost): they become failed with `reason`. Only the worker that
+    holds the source's lease calls this, so none of these runs can still store its outcome
+    (one that is merely late finds its lease gone and records its own failure); returns how
+    many it closed."""
+    closed = (
+        await SyncRunRow.update(
+            {
+                SyncRunRow.finished_at: now,
+                SyncRunRow.status: SyncRunStatus.FAILED.value,
+                SyncRunRow.error: reason,
+            }
+        )
+        .where(
+            SyncRunRow.source == source_id,
+            SyncRunRow.status == SyncRunStatus.RUNNING.value,
+        )
+        .returning(SyncRunRow._meta.primary_key)
+    )
+    return len(closed)
