@@ -7,6 +7,7 @@ a calendar), the other a `filesystem` storage. `discover` runs non-interactively
 (Python, imports, reading the configuration), measured separately with `vdirsyncer --version`.
 """
 
+import os
 import resource
 import shutil
 import subprocess
@@ -16,11 +17,28 @@ from pathlib import Path
 
 from bench.bare import Account
 
-COMMAND = Path(sys.executable).with_name("vdirsyncer")
+ENVIRONMENT_VARIABLE = "BENCH_VDIRSYNCER"
 
 
 class VdirsyncerError(RuntimeError):
-    """vdirsyncer failed (its log is in the message)."""
+    """vdirsyncer is missing or failed (its log is in the message)."""
+
+
+def command() -> Path:
+    """The vdirsyncer CLI: `$BENCH_VDIRSYNCER` if set, else the one beside this interpreter,
+    else the first on PATH. It need not share the project's virtualenv: a virtualenv of its
+    own keeps its dependencies (aiohttp, click…) from changing the project's."""
+    if configured := os.environ.get(ENVIRONMENT_VARIABLE):
+        return Path(configured)
+    beside = Path(sys.executable).with_name("vdirsyncer")
+    if beside.exists():
+        return beside
+    if found := shutil.which("vdirsyncer"):
+        return Path(found)
+    raise VdirsyncerError(
+        "vdirsyncer not found: install it (pip install vdirsyncer, in a virtualenv of its own), "
+        f"and set {ENVIRONMENT_VARIABLE} to its `vdirsyncer`; or pass --no-peer"
+    )
 
 
 def _quoted(value: str) -> str:
@@ -90,11 +108,11 @@ class Vdirsyncer:
         return sum(1 for _ in self.local.glob("*.ics"))
 
     def _run(self, *arguments: str) -> float:
-        command = [str(COMMAND), "-c", str(self.config), *arguments]
+        argv = [str(command()), "-c", str(self.config), *arguments]
         with self.log.open("ab") as log:
             started = time.perf_counter()
-            finished = subprocess.run(  # noqa: S603 - the venv's own vdirsyncer, fixed arguments
-                command, stdin=subprocess.DEVNULL, stdout=log, stderr=log, check=False
+            finished = subprocess.run(  # noqa: S603 - the vdirsyncer CLI, fixed arguments
+                argv, stdin=subprocess.DEVNULL, stdout=log, stderr=log, check=False
             )
             seconds = time.perf_counter() - started
         if finished.returncode != 0:
@@ -106,14 +124,14 @@ class Vdirsyncer:
 def startup_seconds() -> float:
     """Wall-clock seconds of `vdirsyncer --version`: its process start-up alone."""
     started = time.perf_counter()
-    subprocess.run(  # noqa: S603 - the venv's own vdirsyncer, fixed arguments
-        [str(COMMAND), "--version"], capture_output=True, check=True
+    subprocess.run(  # noqa: S603 - the vdirsyncer CLI, fixed arguments
+        [str(command()), "--version"], capture_output=True, check=True
     )
     return time.perf_counter() - started
 
 
 def version() -> str:
-    finished = subprocess.run(  # noqa: S603 - the venv's own vdirsyncer, fixed arguments
-        [str(COMMAND), "--version"], capture_output=True, check=True, text=True
+    finished = subprocess.run(  # noqa: S603 - the vdirsyncer CLI, fixed arguments
+        [str(command()), "--version"], capture_output=True, check=True, text=True
     )
     return finished.stdout.strip().rsplit(" ", 1)[-1]

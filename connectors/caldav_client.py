@@ -1,33 +1,35 @@
 """The CalDAV requests the connector makes, one blocking HTTP exchange each, through caldav's
 `DAVClient` (niquests underneath); they run in a worker thread (see `caldav_remote`).
 
+PROPFIND and sync-collection go through caldav's client; the REPORTs that bring objects' texts
+are our own (`caldav_report`), sent on the same client's session and read as they arrive.
+
 Every HTTP exchange is counted by a response hook on the client's session, so the count includes
 what caldav does on its own (an authentication challenge answered, a retried REPORT).
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
-from urllib.parse import quote, urljoin
 
 from caldav.collection import Calendar, SynchronizableCalendarObjectCollection
 from caldav.davclient import DAVClient
 from caldav.elements import dav
 from caldav.lib import error
-from caldav.lib.url import URL
 from niquests.auth import HTTPBasicAuth, HTTPDigestAuth
 
 from connectors.caldav_propfind import (
-    CALENDARS_BODY,
-    DESCRIBE_BODY,
-    MEMBERS_BODY,
     Collection,
     Entry,
     Member,
+    calendars_body,
     collection_of,
+    describe_body,
     entries,
     member_of,
+    members_body,
 )
+from connectors.caldav_report import EVENTS_QUERY, Body, multiget_body, read_multistatus
 from connectors.caldav_state import normalise_href
 
 TOKEN_REFUSED: str = dav.ValidSyncToken.tag  # {DAV:}valid-sync-token
@@ -37,14 +39,8 @@ status it answers with (Radicale 403, Xandikos 412)."""
 MULTIGET_BATCH = 500
 """Hrefs per calendar-multiget REPORT (RFC 4791 §7.9): one request for any ordinary change."""
 
-
-@dataclass(frozen=True)
-class Body:
-    """An object's text; None when the server no longer has it (404 in a multiget)."""
-
-    href: str
-    etag: str | None
-    data: str | bytes | None
+CHUNK_BYTES = 64 * 1024
+"""How much of a REPORT's answer is read at a time, and handed to the XML parser."""
 
 
 @dataclass(frozen=True)
@@ -101,18 +97,20 @@ class DAVSession:
             raise error.error_from_response(error.PropfindError, response)
         return entries(response.tree)
 
-    def describe(self, url: str) -> Collection:
-        """PROPFIND Depth 0 (RFC 4918 §9.1) on `url`."""
-        found = self._propfind(url, DESCRIBE_BODY, 0)
+    def describe(self, url: str, *, ctag: bool = False) -> Collection:
+        """PROPFIND Depth 0 (RFC 4918 §9.1) on `url`; its ctag too with `ctag`."""
+        found = self._propfind(url, describe_body(ctag), 0)
         if not found:
             raise error.PropfindError(url, "the server described nothing at this address")
         return collection_of(url, found[0])
 
-    def calendars(self, home: str) -> list[Collection]:
+    def calendars(self, home: str, *, ctag: bool = False) -> list[Collection]:
         """The calendars directly in `home` that can hold events (RFC 4791 §5.2.3), with their
-        sync tokens and ctags (PROPFIND Depth 1)."""
+        sync tokens (and ctags with `ctag`), by PROPFIND Depth 1."""
         home_path = normalise_href(home).rstrip("/")
-        found = [collection_of(home, entry) for entry in self._propfind(home, CALENDARS_BODY, 1)]
+        found = [
+            collection_of(home, entry) for entry in self._propfind(home, calendars_body(ctag), 1)
+        ]
         return [
             collection
             for collection in found
@@ -121,13 +119,13 @@ class DAVSession:
             and collection.path.rstrip("/") != home_path
         ]
 
-    def members(self, url: str) -> tuple[Collection, list[Member]]:
-        """The calendar's own token and ctag, and every object's ETag (PROPFIND Depth 1): the
-        listing an ETag comparison works from."""
+    def members(self, url: str, *, ctag: bool = False) -> tuple[Collection, list[Member]]:
+        """The calendar's own token (and ctag with `ctag`), and every object's ETag (PROPFIND
+        Depth 1): the listing an ETag comparison works from."""
         own_path = normalise_href(url).rstrip("/")
         collection = Collection(url, own_path + "/", True, True, None, None)
         members: list[Member] = []
-        for entry in self._propfind(url, MEMBERS_BODY, 1):
+        for entry in self._propfind(url, members_body(ctag), 1):
             if entry.path.rstrip("/") == own_path:
                 collection = collection_of(url, entry)
             elif (member := member_of(entry)) is not None:
@@ -155,36 +153,94 @@ class DAVSession:
         return Changes(collection.sync_token, tuple(changed), removed)
 
     def load_events(self, url: str) -> list[Body]:
-        """Every event object with its text, in one calendar-query REPORT (RFC 4791 §7.8)."""
-        found = cast(list[Any], self._calendar(url).search(event=True))
-        return [_body(item) for item in found]
+        """Every event object with its ETag and text, in one calendar-query REPORT (RFC 4791
+        §7.8)."""
+        return self._report(url, EVENTS_QUERY, depth="1")
 
     def fetch(self, url: str, hrefs: Sequence[str]) -> list[Body]:
         """The given objects' texts, by calendar-multiget REPORTs (RFC 4791 §7.9); an object
         gone meanwhile comes back with `data` None."""
-        calendar = self._calendar(url)
         bodies: list[Body] = []
         for start in range(0, len(hrefs), MULTIGET_BATCH):
             batch = hrefs[start : start + MULTIGET_BATCH]
-            found = cast(list[Any], calendar.multiget(_urls(url, batch)))
-            bodies.extend(_body(item) for item in found)
+            # §7.9: the Depth header "SHOULD NOT be sent" with a calendar-multiget.
+            bodies.extend(self._report(url, multiget_body(batch), depth=None))
         return bodies
+
+    def _report(self, url: str, body: bytes, depth: str | None) -> list[Body]:
+        """A REPORT whose multistatus answer is read as it arrives. The failures are caldav's
+        own, as its `Calendar` methods raise them: AuthorizationError for 401 and 403,
+        NotFoundError for 404, ReportError for any other failure status, RateLimitError for 429
+        and a 503 with Retry-After; niquests' errors for the network."""
+        headers = cast(dict[str, str], dict(self.client.headers))
+        headers["Content-Type"] = 'application/xml; charset="utf-8"'
+        if depth is not None:
+            headers["Depth"] = depth
+        response = self._send(url, body, headers)
+        with response:
+            status: int = response.status_code
+            error.raise_if_rate_limited(status, url, response.headers.get("Retry-After"))
+            if status >= 300:
+                raise _failure(url, response)
+            return list(read_multistatus(response.iter_content(CHUNK_BYTES)))
+
+    def _send(self, url: str, body: bytes, headers: dict[str, str]) -> Any:
+        """The request, streamed; a 401 challenge is answered once, as caldav's client does,
+        when no authentication scheme is settled yet (a PROPFIND normally settled it)."""
+        client = self.client
+        while True:
+            response = client.session.request(
+                "REPORT",
+                url,
+                data=body,
+                headers=headers,
+                auth=client.auth,
+                timeout=client.timeout,
+                verify=client.ssl_verify_cert,
+                cert=client.ssl_cert,
+                proxies={client.url.scheme: client.proxy} if client.proxy else None,
+                stream=True,
+            )
+            challenge = response.headers.get("WWW-Authenticate")
+            if not (
+                response.status_code == 401
+                and challenge
+                and client.auth is None
+                and client.username is not None
+                and client.password is not None
+            ):
+                return response
+            response.close()
+            client.build_auth_object(list(client.extract_auth_types(challenge)))
+            if client.auth is None:
+                raise NotImplementedError(
+                    "the server offers none of the authentication schemes basic, digest, bearer"
+                )
+
+
+def _failure(url: str, response: Any) -> error.DAVError:
+    """The caldav error for a failed REPORT, with the status and any DAV:error precondition
+    of its body (RFC 4918 §16)."""
+    status: int = response.status_code
+    content: bytes = response.content or b""
+    kind: type[error.DAVError] = error.ReportError
+    if status in {401, 403}:
+        kind = error.AuthorizationError
+    elif status == 404:
+        kind = error.NotFoundError
+    reason = f"{status} {response.reason or ''}".strip()
+    return kind(
+        url,
+        reason,
+        preconditions=error.parse_preconditions(content),
+        body=content or None,
+        status=status,
+    )
 
 
 def is_token_refusal(failure: BaseException) -> bool:
     """RFC 6578 §3.2: the server no longer knows the token (expired, forged, forgotten)."""
     return isinstance(failure, error.DAVError) and TOKEN_REFUSED in failure.preconditions
-
-
-def _urls(base: str, hrefs: Iterable[str]) -> list[URL]:
-    return [URL.objectify(urljoin(base, quote(href))) for href in hrefs]
-
-
-def _body(item: Any) -> Body:
-    """Text as the server sent it: `raw_data` is taken before caldav's own fixes, and reading
-    `.data` (never `.icalendar_component`, which rewrites it) is the fallback."""
-    data = item.raw_data if item.raw_data is not None else item.data
-    return Body(normalise_href(str(item.url)), _etag(item.props.get(dav.GetEtag.tag)), data)
 
 
 def _etag(value: Any) -> str | None:

@@ -11,6 +11,7 @@ calendar's sync token (RFC 6578 §4): the calendars whose token did not move cos
 """
 
 from dataclasses import dataclass
+from functools import partial
 
 from connectors.caldav_remote import Remote
 from connectors.caldav_state import SourceState, normalise_href
@@ -30,7 +31,9 @@ async def plan_sync(remote: Remote, url: str, state: SourceState | None) -> Plan
     """The calendars behind `url`, reusing what `state` learnt about it."""
     if state is not None and state.source == url:
         if state.home is not None:
-            return await _home(remote, state.home)
+            # A ctag is worth asking only for a calendar that has no sync token to compare.
+            tokenless = any(not calendar.sync_token for calendar in state.calendars.values())
+            return await _home(remote, state.home, ctag=tokenless)
         if len(state.calendars) == 1:
             [(path, calendar)] = state.calendars.items()
             return Plan(None, (Target(calendar.url, path),))
@@ -49,9 +52,11 @@ async def plan_sync(remote: Remote, url: str, state: SourceState | None) -> Plan
             f"{remote.url} is neither a calendar nor a principal with a calendar home "
             "(RFC 4791 §6.2.1): use the address of the calendar or of its owner."
         )
-    return await _home(remote, home)
+    return await _home(remote, home, ctag=False)
 
 
-async def _home(remote: Remote, home: str) -> Plan:
-    calendars = await remote.call("listing the calendars", remote.session.calendars, home)
+async def _home(remote: Remote, home: str, *, ctag: bool) -> Plan:
+    calendars = await remote.call(
+        "listing the calendars", partial(remote.session.calendars, ctag=ctag), home
+    )
     return Plan(home, tuple(Target(found.url, found.path, found) for found in calendars))

@@ -20,18 +20,34 @@ _PROPFIND = (
     '<D:propfind xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav"'
     ' xmlns:CS="http://calendarserver.org/ns/"><D:prop>{props}</D:prop></D:propfind>'
 )
-DESCRIBE_BODY = _PROPFIND.format(
-    props="<D:resourcetype/><D:sync-token/><CS:getctag/><C:supported-calendar-component-set/>"
-    "<C:calendar-home-set/><D:current-user-principal/>"
-)
-"""What a URL is: a calendar (RFC 4791 §4.2) with its sync token (RFC 6578 §4) and ctag, or a
-principal with a calendar home (RFC 4791 §6.2.1), or a root naming the user (RFC 5397)."""
-CALENDARS_BODY = _PROPFIND.format(
-    props="<D:resourcetype/><D:sync-token/><CS:getctag/><C:supported-calendar-component-set/>"
-)
-"""The calendars of a home with their tokens: one request tells which of them changed."""
-MEMBERS_BODY = _PROPFIND.format(props="<D:resourcetype/><D:getetag/><D:sync-token/><CS:getctag/>")
-"""The ETag of every object, and the collection's own token and ctag in the same answer."""
+_CTAG = "<CS:getctag/>"
+
+
+def describe_body(ctag: bool = False) -> str:
+    """What a URL is: a calendar (RFC 4791 §4.2) with its sync token (RFC 6578 §4), or a
+    principal with a calendar home (RFC 4791 §6.2.1), or a root naming the user (RFC 5397).
+
+    The ctag is asked only with `ctag`, by a caller that has no sync token to compare: a
+    server may compute it over every object (Radicale: 0.45 s for 5,000) as it does the token."""
+    return _PROPFIND.format(
+        props="<D:resourcetype/><D:sync-token/><C:supported-calendar-component-set/>"
+        "<C:calendar-home-set/><D:current-user-principal/>" + (_CTAG if ctag else "")
+    )
+
+
+def calendars_body(ctag: bool = False) -> str:
+    """The calendars of a home with their tokens: one request tells which of them changed."""
+    return _PROPFIND.format(
+        props="<D:resourcetype/><D:sync-token/><C:supported-calendar-component-set/>"
+        + (_CTAG if ctag else "")
+    )
+
+
+def members_body(ctag: bool = False) -> str:
+    """The ETag of every object, and the collection's own token (and ctag) in the same answer."""
+    return _PROPFIND.format(
+        props="<D:resourcetype/><D:getetag/><D:sync-token/>" + (_CTAG if ctag else "")
+    )
 
 
 @dataclass(frozen=True)
@@ -93,18 +109,18 @@ def entries(tree: Any) -> list[Entry]:
     found: list[Entry] = []
     for response in tree.iter(f"{DAV}response"):
         href = response.findtext(f"{DAV}href")
-        if not href or not _ok(response.findtext(f"{DAV}status")):
+        if not href or not status_ok(response.findtext(f"{DAV}status")):
             continue
         props: dict[str, Any] = {}
         for propstat in response.findall(f"{DAV}propstat"):
-            if _ok(propstat.findtext(f"{DAV}status")):
+            if status_ok(propstat.findtext(f"{DAV}status")):
                 for prop in propstat.findall(f"{DAV}prop"):
                     props.update((child.tag, child) for child in prop)
         found.append(Entry(normalise_href(href.strip()), props))
     return found
 
 
-def _ok(status: str | None) -> bool:
+def status_ok(status: str | None) -> bool:
     """A missing status is fine (a response with propstats only); else `HTTP/1.1 200 OK`."""
     if status is None:
         return True

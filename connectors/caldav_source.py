@@ -24,6 +24,7 @@ from connectors.caldav_remote import Remote
 from connectors.caldav_state import CalendarState, SourceState, load_state
 from connectors.caldav_sync import CalendarOutcome, CalendarSync
 from connectors.delta import SyncDelta, Window
+from connectors.object_parser import ObjectParser
 
 
 class CalDAVConnector:
@@ -69,15 +70,17 @@ class CalDAVConnector:
             timeout=self.timeout,
         )
         known = previous.calendars if previous else {}
+        parser = ObjectParser(window, self.default_timezone)
         try:
             plan = await plan_sync(remote, self.url, previous)
-            syncer = CalendarSync(remote, window, self.default_timezone)
+            syncer = CalendarSync(remote, window, parser)
             outcomes = {
                 target.path: await syncer.run(target, known.get(target.path))
                 for target in plan.targets
             }
         finally:
             session.close()
+            parser.close()
         next_state = SourceState(
             source=self.url,
             home=plan.home,

@@ -1,9 +1,10 @@
 """Syncing one calendar collection: a full load, an RFC 6578 incremental sync, or an ETag
 comparison, whichever is cheapest and still correct.
 
-- Full load (first sync, window moved): the token first (PROPFIND, RFC 6578 §4), then every
-  event in one calendar-query REPORT (RFC 4791 §7.8). Taking the token first means a change made
-  in between is reported again next time, never lost.
+- Full load (first sync, window moved): the token first (PROPFIND, RFC 6578 §4; the ctag
+  instead on a server without tokens), then every event in one calendar-query REPORT (RFC 4791
+  §7.8). Taking the token first means a change made in between is reported again next time,
+  never lost.
 - Incremental: a sync-collection REPORT from the stored token (RFC 6578 §3.2); changed bodies
   in one calendar-multiget (RFC 4791 §7.9). Unchanged: that one small request.
 - ETag comparison, when the server has no sync token or refused ours (DAV:valid-sync-token,
@@ -12,18 +13,19 @@ comparison, whichever is cheapest and still correct.
   it downloads everything and compares texts, which reported phantom changes.
 """
 
-import asyncio
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from caldav.lib.error import DAVError
 
-from connectors.caldav_client import Body, is_token_refusal
+from connectors.caldav_client import is_token_refusal
 from connectors.caldav_propfind import Collection, Member
 from connectors.caldav_remote import Remote
+from connectors.caldav_report import Body
 from connectors.caldav_state import CalendarState
 from connectors.delta import ObjectChanged, ObjectFailed, Window
-from connectors.icalendar_events import events_from_ical
+from connectors.object_parser import ObjectParser
 
 UNSUPPORTED_REPORT = frozenset({400, 403, 405, 409, 412, 415, 422, 501})
 """Statuses of a sync-collection REPORT that mean "not supported here" (once a refused token,
@@ -51,34 +53,6 @@ class CalendarOutcome:
     full: bool = False
 
 
-def parse(
-    bodies: Iterable[Body], window: Window, timezone: str
-) -> list[ObjectChanged | ObjectFailed]:
-    """Each object → its occurrences in the window, or why it could not be read."""
-    outcomes: list[ObjectChanged | ObjectFailed] = []
-    for body in bodies:
-        if body.data is None:
-            outcomes.append(
-                ObjectFailed(href=body.href, message="the server sent no calendar data")
-            )
-            continue
-        try:
-            events = events_from_ical(
-                body.data, href=body.href, window=window, default_timezone=timezone
-            )
-        except Exception as failure:  # one bad object never aborts a sync, whatever its fault
-            outcomes.append(ObjectFailed(href=body.href, message=_reason(failure)))
-            continue
-        outcomes.append(ObjectChanged(href=body.href, etag=body.etag, events=events))
-    return outcomes
-
-
-def _reason(failure: Exception) -> str:
-    if isinstance(failure, ValueError) and str(failure):
-        return str(failure)
-    return f"{type(failure).__name__}: {failure}"
-
-
 def listed_unchanged(listed: Collection | None, previous: CalendarState) -> bool:
     """Whether a listing made this sync shows the calendar as it was: the same sync token, or,
     only for a server without tokens, the same ctag."""
@@ -92,11 +66,11 @@ def listed_unchanged(listed: Collection | None, previous: CalendarState) -> bool
 class CalendarSync:
     """Syncs calendars of one source during one sync."""
 
-    def __init__(self, remote: Remote, window: Window, timezone: str) -> None:
+    def __init__(self, remote: Remote, window: Window, parser: ObjectParser) -> None:
         self.remote = remote
         self.session = remote.session
         self.window = window
-        self.timezone = timezone
+        self.parser = parser
 
     async def run(self, target: Target, previous: CalendarState | None) -> CalendarOutcome:
         if previous is None or previous.window_is_stale(self.window):
@@ -108,7 +82,7 @@ class CalendarSync:
         if target.listed is None and previous.ctag:
             own = await self.remote.call(
                 f"checking whether calendar {target.path} changed",
-                self.session.describe,
+                partial(self.session.describe, ctag=True),
                 target.url,
             )
             if own.ctag == previous.ctag:
@@ -121,6 +95,13 @@ class CalendarSync:
             listed = await self.remote.call(
                 f"reading the sync token of calendar {target.path}",
                 self.session.describe,
+                target.url,
+            )
+        if listed.sync_token is None and listed.ctag is None:
+            # No token to compare next time: the ctag, if the server has one, will do.
+            listed = await self.remote.call(
+                f"reading the ctag of calendar {target.path}",
+                partial(self.session.describe, ctag=True),
                 target.url,
             )
         bodies = await self.remote.call(
@@ -175,7 +156,7 @@ class CalendarSync:
     async def by_etags(self, target: Target, previous: CalendarState) -> CalendarOutcome:
         own, members = await self.remote.call(
             f"listing the objects of calendar {target.path} and their ETags",
-            self.session.members,
+            partial(self.session.members, ctag=not previous.sync_token),
             target.url,
         )
         current = {member.href for member in members}
@@ -234,12 +215,11 @@ class CalendarSync:
         return outcome
 
     async def _report(self, outcome: CalendarOutcome, bodies: Iterable[Body]) -> None:
-        """Parse in a worker thread: expanding a big calendar's series takes a while."""
+        """Parse off the event loop: expanding a big calendar's series takes a while."""
         texts = list(bodies)
         if not texts:
             return
-        parsed = await asyncio.to_thread(parse, texts, self.window, self.timezone)
-        for item in parsed:
+        for item in await self.parser.parse(texts):
             if isinstance(item, ObjectChanged):
                 outcome.changed.append(item)
             else:

@@ -39,7 +39,7 @@ from connectors.timezones import ObjectZones, time_of, to_utc
 __all__ = ["MalformedObjectError", "events_from_ical", "parse_calendar"]
 
 _SOURCE = "X-AGENDA-REGISTER-SOURCE"
-"""Set on each VEVENT before expansion to find its `EventDetails` from an occurrence (a copy)."""
+"""Set on each VEVENT before expansion to find its `EventDetails` from an occurrence."""
 
 _SERIES_PROPERTIES = ("RRULE", "RDATE", "RECURRENCE-ID")
 _CHECKED_COMPONENTS = frozenset({"VCALENDAR", "VEVENT", "VTIMEZONE", "STANDARD", "DAYLIGHT"})

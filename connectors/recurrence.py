@@ -45,7 +45,8 @@ def single_span(event: Component) -> tuple[date, date]:
 
 
 Occurrence = tuple[Component, date, date, date]
-"""An occurrence: the component it was made from (a copy), its start, end and RECURRENCE-ID."""
+"""An occurrence: the VEVENT it was made from (the one handed in, not a copy), its start, end
+and RECURRENCE-ID."""
 
 
 def _this_and_future(events: list[Component]) -> dict[tuple[str, date], tuple[date, timedelta]]:
@@ -89,17 +90,47 @@ def expand(events: list[Component], start: datetime, end: datetime) -> list[Occu
                         f"more than {MAX_OCCURRENCES} occurrences of event {series.uid} in "
                         f"the window: a recurrence this dense is refused"
                     )
-                component = occurrence.as_component(False)
-                begins, original = (
-                    time_of(component, "DTSTART"),
-                    time_of(component, "RECURRENCE-ID"),
-                )
+                source, begins, ends, original = _span(occurrence)
                 own_start, move = moves.get((str(series.uid), original), (begins, timedelta(0)))
                 if begins != own_start:
                     original = begins - move
-                occurrences.append((component, begins, time_of(component, "DTEND"), original))
+                occurrences.append((source, begins, ends, original))
     except MalformedObjectError:
         raise
     except Exception as error:  # the library's own errors and whatever bad data makes it trip on
         raise MalformedObjectError(f"the recurrences cannot be expanded: {error}") from error
     return occurrences
+
+
+def _span(occurrence: Any) -> Occurrence:
+    """The VEVENT an occurrence of recurring_ical_events comes from, and the DTSTART, DTEND and
+    RECURRENCE-ID that `occurrence.as_component` would give it (the VEVENT's own RECURRENCE-ID
+    for an override, else the start), read without that method's copy of the VEVENT and of
+    its properties for every occurrence (1.6 s for the 16,000 of a 5,000-object calendar).
+
+    The VEVENT is on the occurrence's adapter, which is not public API: a version of the
+    library without it goes through `as_component` again."""
+    source = getattr(getattr(occurrence, "_adapter", None), "_component", None)
+    if not isinstance(source, Component):
+        copy = occurrence.as_component(False)
+        return (
+            copy,
+            time_of(copy, "DTSTART"),
+            time_of(copy, "DTEND"),
+            time_of(copy, "RECURRENCE-ID"),
+        )
+    begins, ends = (
+        _moment(source, "DTSTART", occurrence.start),
+        _moment(source, "DTEND", occurrence.end),
+    )
+    original = time_of(source, "RECURRENCE-ID") if "RECURRENCE-ID" in source else begins
+    return source, begins, ends, original
+
+
+def _moment(event: Component, name: str, value: object) -> date:
+    """`value` as `time_of` would accept it for property `name` of `event`."""
+    if not isinstance(value, date):
+        raise MalformedObjectError(
+            f"{name} of VEVENT {str(event.get('UID'))!r} is not a date or a date-time"
+        )
+    return value

@@ -3,12 +3,14 @@
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+from icalendar import Calendar
 
 from connectors.delta import Window
 from connectors.icalendar_events import MalformedObjectError, events_from_ical
-from connectors.recurrence import MAX_OCCURRENCES
+from connectors.recurrence import MAX_OCCURRENCES, expand
 from connectors.recurrence_rules import MAX_RULE_STEPS
 from connectors.remote_event import RemoteEvent
 from register.domain.kinds import MeetingStatus
@@ -408,3 +410,26 @@ def test_interval_and_count_must_be_positive(part: str) -> None:
     assert str(refused.value) == (
         f"RRULE FREQ=DAILY;{part} of event zero@bellerive.example: {name} must be positive"
     )
+
+
+def test_occurrences_come_with_the_vevent_they_were_made_from_not_a_copy() -> None:
+    """recurring_ical_events' `Occurrence.as_component` copies the VEVENT for every occurrence
+    (1.6 s for a calendar of 5,000 objects): the span is read from the occurrence instead."""
+    parsed = Calendar.from_ical(calendar(*WEEKLY, *OVERRIDE_MOVED_TO_FEBRUARY, "END:VCALENDAR"))
+    master, moved = parsed.walk("VEVENT")
+
+    found = expand([master, moved], at(2026, 1, 1), at(2026, 3, 1))
+
+    def paris(month: int, day: int, hour: int) -> datetime:
+        return datetime(2026, month, day, hour, tzinfo=ZoneInfo("Europe/Paris"))
+
+    assert sorted(
+        (start, end, original, "override" if source is moved else "master")
+        for source, start, end, original in found
+        if source is master or source is moved
+    ) == [
+        (paris(1, 5, 9), paris(1, 5, 10), paris(1, 5, 9), "master"),
+        (paris(1, 19, 9), paris(1, 19, 10), paris(1, 19, 9), "master"),
+        (paris(1, 26, 9), paris(1, 26, 10), paris(1, 26, 9), "master"),
+        (paris(2, 20, 9), paris(2, 20, 10), paris(1, 12, 9), "override"),
+    ]
