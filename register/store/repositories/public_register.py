@@ -36,13 +36,15 @@ def search_text(payload: Mapping[str, Any]) -> str:
     return " " + normalise(" ".join(parts)) + " "
 
 
-async def save_public_version(
+def public_meeting_values(
     entry: LogEntry, payload: Mapping[str, Any], *, first_published_at: datetime
-) -> None:
-    """Make `payload` (the log entry's public payload) the meeting's current public version."""
+) -> dict[Column | str, Any]:
+    """The projection's row (all but its id, the meeting's) for `payload`, the public payload
+    of log entry `entry`. Shared by `save_public_version` and bulk loaders (`bench.generate`),
+    so that both write the same values."""
     publication = payload["publication"]
     representatives = payload.get("representatives") or ()
-    values: dict[Column | str, Any] = {
+    return {
         PublicMeeting.authority: UUID(payload["authority"]["id"]),
         PublicMeeting.official: UUID(payload["official"]["id"]),
         PublicMeeting.starts_at: datetime.fromisoformat(payload["starts_at"]),
@@ -61,6 +63,32 @@ async def save_public_version(
         PublicMeeting.body: canonical_json(payload),
         PublicMeeting.log_seq: entry.seq,
     }
+
+
+def public_organisation_values(payload: Mapping[str, Any]) -> list[dict[Column, Any]]:
+    """The organisations a public payload names, each once, in order (all but the meeting)."""
+    seen: set[str] = set()
+    rows: list[dict[Column, Any]] = []
+    for position, rep in enumerate(payload.get("representatives") or ()):
+        if rep["id"] in seen:
+            continue
+        seen.add(rep["id"])
+        rows.append(
+            {
+                PublicMeetingOrganisation.organisation: UUID(rep["id"]),
+                PublicMeetingOrganisation.name: str(rep.get("name") or "")[:300],
+                PublicMeetingOrganisation.hatvp_registered: bool(rep.get("hatvp_registered")),
+                PublicMeetingOrganisation.position: position,
+            }
+        )
+    return rows
+
+
+async def save_public_version(
+    entry: LogEntry, payload: Mapping[str, Any], *, first_published_at: datetime
+) -> None:
+    """Make `payload` (the log entry's public payload) the meeting's current public version."""
+    values = public_meeting_values(entry, payload, first_published_at=first_published_at)
     meeting_id = entry.meeting_id
     async with writing():
         updated = (
@@ -75,21 +103,12 @@ async def save_public_version(
         await PublicMeetingOrganisation.delete().where(
             PublicMeetingOrganisation.meeting == meeting_id
         )
-        seen: set[str] = set()
-        rows = []
-        for position, rep in enumerate(representatives):
-            if rep["id"] in seen:
-                continue
-            seen.add(rep["id"])
-            rows.append(
-                PublicMeetingOrganisation(
-                    meeting=meeting_id,
-                    organisation=UUID(rep["id"]),
-                    name=str(rep.get("name") or "")[:300],
-                    hatvp_registered=bool(rep.get("hatvp_registered")),
-                    position=position,
-                )
+        rows = [
+            PublicMeetingOrganisation(
+                meeting=meeting_id, **{name_of(column): v for column, v in row.items()}
             )
+            for row in public_organisation_values(payload)
+        ]
         if rows:
             await PublicMeetingOrganisation.insert(*rows)
 
