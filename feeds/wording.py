@@ -14,6 +14,7 @@ from feeds.links import official_url, organisation_url
 from feeds.timing import ONE_DAY, all_day_dates, local_end, local_start
 from register.domain.kinds import LegalGround, MeetingFormat, PublicationState
 from register.domain.public_record import Publication, PublicRecord
+from register.domain.text import FRENCH_MONTHS
 
 GROUND_LABELS: dict[LegalGround, str] = {
     LegalGround.SECURITY: "sécurité",
@@ -30,20 +31,6 @@ FORMAT_LABELS: dict[MeetingFormat, str] = {
 }
 
 _DAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
-_MONTHS = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
 
 # Characters that neither XML 1.0 (§2.2) nor an iCalendar TEXT value (RFC 5545 §3.3.11: no
 # control characters but HTAB) can carry; line breaks are kept and written by each format.
@@ -143,7 +130,7 @@ def meeting_format(record: PublicRecord) -> str | None:
 
 def _day(day: date) -> str:
     number = "1er" if day.day == 1 else str(day.day)
-    return f"{_DAYS[day.weekday()]} {number} {_MONTHS[day.month - 1]} {day.year}"
+    return f"{_DAYS[day.weekday()]} {number} {FRENCH_MONTHS[day.month - 1]} {day.year}"
 
 
 def _hour(moment: datetime) -> str:

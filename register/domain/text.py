@@ -2,6 +2,22 @@
 
 from pydantic import BaseModel, ConfigDict
 
+FRENCH_MONTHS: tuple[str, ...] = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+"""Month names as dates are written in French (pages, back office, feeds)."""
+
 
 class Message(BaseModel):
     """A human-readable message in French and in English.

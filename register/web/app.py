@@ -25,6 +25,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
 from register import __version__
+from register.domain.text import FRENCH_MONTHS
 from register.logs import configure_logging
 from register.services.credentials import derived_secret
 from register.services.schedule import run_dump_refresh, run_schedule
@@ -53,26 +54,12 @@ from register.web.staff.responses import login_required_handler, password_change
 
 WEB_DIR = Path(__file__).parent
 
-_MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
-
 
 def local_date(moment: datetime, timezone: str) -> str:
     """A time as the authority's readers expect it: "3 mars 2026, 14 h 30" in local time."""
     local = moment.astimezone(ZoneInfo(timezone))
-    return f"{local.day} {_MONTHS[local.month - 1]} {local.year}, {local.hour} h {local.minute:02d}"
+    month = FRENCH_MONTHS[local.month - 1]
+    return f"{local.day} {month} {local.year}, {local.hour} h {local.minute:02d}"
 
 
 def uuid_or_none(value: object) -> UUID | None:

@@ -28,7 +28,7 @@ from register.domain.kinds import (
     OfficialKind,
     PublicationState,
 )
-from register.domain.text import Message
+from register.domain.text import FRENCH_MONTHS, Message
 from register.queries import MeetingSort
 from register.web.i18n_catalogue import ENGLISH
 
@@ -37,20 +37,7 @@ LANGUAGES: tuple[Language, ...] = ("fr", "en")
 ENGLISH_PREFIX = "/en"
 
 _MONTHS: dict[Language, tuple[str, ...]] = {
-    "fr": (
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ),
+    "fr": FRENCH_MONTHS,
     "en": (
         "January",
         "February",
