@@ -9,6 +9,7 @@ the same feed cost one generation per publication.
 import asyncio
 import hashlib
 from collections import OrderedDict
+from collections.abc import Callable
 from email.utils import format_datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -96,6 +97,30 @@ async def _answer(request: Request[Any, Any, Any], kind: str, build: Any) -> Res
     return Response(content=body, media_type=_MEDIA_TYPES[kind], headers=headers)
 
 
+async def _log_feed(
+    request: Request[Any, Any, Any],
+    settings: Settings,
+    filters: MeetingFilter,
+    kind: str,
+    write: Callable[..., bytes],
+) -> Response[bytes]:
+    """An RSS or Atom feed (`write`) of the latest log entries of matching meetings."""
+
+    async def build() -> bytes:
+        entries = await log_entries(filters, limit=ENTRIES)
+        site = base_url(request, settings)
+        return write(
+            entries,
+            title=f"{NAME} — {_describe(filters, entries[0] if entries else None)}",
+            description="Publications, corrections et retraits du registre.",
+            link=f"{site}/rencontres",
+            self_url=canonical_url(request, settings, filters),
+            base_url=site,
+        )
+
+    return await _answer(request, kind, build)
+
+
 class FeedsController(Controller):
     path = "/feeds"
     tags = ["feeds"]  # noqa: RUF012 - Litestar's declaration
@@ -139,20 +164,7 @@ class FeedsController(Controller):
         settings: NamedDependency[Settings],
     ) -> Response[bytes]:
         """The latest 100 publications, corrections and withdrawals of matching meetings."""
-
-        async def build() -> bytes:
-            entries = await log_entries(filters, limit=ENTRIES)
-            site = base_url(request, settings)
-            return rss_feed(
-                entries,
-                title=f"{NAME} — {_describe(filters, entries[0] if entries else None)}",
-                description="Publications, corrections et retraits du registre.",
-                link=f"{site}/rencontres",
-                self_url=canonical_url(request, settings, filters),
-                base_url=site,
-            )
-
-        return await _answer(request, "rss", build)
+        return await _log_feed(request, settings, filters, "rss", rss_feed)
 
     @get("/rencontres.atom", name="feed_atom", cache=False, summary="Atom feed")
     async def atom(
@@ -162,17 +174,4 @@ class FeedsController(Controller):
         settings: NamedDependency[Settings],
     ) -> Response[bytes]:
         """The same entries as the RSS feed, in Atom."""
-
-        async def build() -> bytes:
-            entries = await log_entries(filters, limit=ENTRIES)
-            site = base_url(request, settings)
-            return atom_feed(
-                entries,
-                title=f"{NAME} — {_describe(filters, entries[0] if entries else None)}",
-                description="Publications, corrections et retraits du registre.",
-                link=f"{site}/rencontres",
-                self_url=canonical_url(request, settings, filters),
-                base_url=site,
-            )
-
-        return await _answer(request, "atom", build)
+        return await _log_feed(request, settings, filters, "atom", atom_feed)
