@@ -284,14 +284,14 @@ class MeetingController(Controller):
                 typed=typed,
                 status_code=HTTP_409_CONFLICT,
             )
-        except (ActionRefusedError, RefusedError) as refused:
+        except RefusedError as refused:  # ActionRefusedError included
             current = await _load(meeting_id, staff, Permission.VIEW_MEETINGS)
             return await _page(
                 current,
                 staff,
                 form=form,
                 errors=_field_errors(refused),
-                refusals=_refusals(refused),
+                refusals=refused.refusals,
                 typed=typed,
                 status_code=HTTP_400_BAD_REQUEST,
             )
@@ -415,11 +415,11 @@ class MeetingController(Controller):
             return await _page(
                 current, staff, refusals=(CONFLICT,), typed=typed, status_code=HTTP_409_CONFLICT
             )
-        except (ActionRefusedError, RefusedError) as refused:
+        except RefusedError as refused:  # ActionRefusedError included
             return await _page(
                 meeting,
                 staff,
-                refusals=_refusals(refused),
+                refusals=refused.refusals,
                 typed=typed,
                 status_code=HTTP_400_BAD_REQUEST,
             )
@@ -446,13 +446,7 @@ class MeetingController(Controller):
         ]
 
 
-def _refusals(error: ActionRefusedError | RefusedError) -> tuple[Message, ...]:
-    if isinstance(error, ActionRefusedError):
-        return error.decision.refusals
-    return error.refusals
-
-
-def _field_errors(error: ActionRefusedError | RefusedError) -> tuple[Violation, ...]:
+def _field_errors(error: RefusedError) -> tuple[Violation, ...]:
     """Input errors of a refused correction, to show with the form."""
     if isinstance(error, ActionRefusedError):
         return tuple(error.input_errors)
