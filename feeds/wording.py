@@ -12,17 +12,19 @@ from enum import StrEnum
 
 from feeds.links import official_url, organisation_url
 from feeds.timing import ONE_DAY, all_day_dates, local_end, local_start
-from register.domain.kinds import LegalGround, MeetingFormat, PublicationState
+from register.domain.kinds import (
+    LEGAL_GROUND_LABELS,
+    LegalGround,
+    MeetingFormat,
+    PublicationState,
+)
 from register.domain.public_record import Publication, PublicRecord
 from register.domain.text import FRENCH_MONTHS
 
 GROUND_LABELS: dict[LegalGround, str] = {
-    LegalGround.SECURITY: "sécurité",
-    LegalGround.PRIVACY: "vie privée d'une personne physique",
-    LegalGround.PROCUREMENT: "marché public en cours",
-    LegalGround.JUDICIAL: "procédure juridictionnelle",
-    LegalGround.OUT_OF_SCOPE: "hors du champ du registre",
+    ground: label[0].lower() + label[1:] for ground, label in LEGAL_GROUND_LABELS.items()
 }
+"""The grounds within a sentence ("retirée : vie privée d'une personne physique")."""
 
 FORMAT_LABELS: dict[MeetingFormat, str] = {
     MeetingFormat.IN_PERSON: "en présentiel",

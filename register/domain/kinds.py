@@ -102,6 +102,16 @@ class LegalGround(StrEnum):
     OUT_OF_SCOPE = "out_of_scope"
 
 
+LEGAL_GROUND_LABELS: dict[LegalGround, str] = {
+    LegalGround.SECURITY: "Sécurité",
+    LegalGround.PRIVACY: "Vie privée d'une personne physique",
+    LegalGround.PROCUREMENT: "Marché public en cours",
+    LegalGround.JUDICIAL: "Procédure juridictionnelle",
+    LegalGround.OUT_OF_SCOPE: "Hors du champ du registre",
+}
+"""The grounds as French readers see them (back office, public pages, feeds)."""
+
+
 class StaffRole(StrEnum):
     """Back-office roles: administrators run the installation, editors their authorities,
     officials only see their own meetings."""

@@ -19,9 +19,9 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from register.domain.kinds import (
+    LEGAL_GROUND_LABELS,
     ClassificationKind,
     Initiative,
-    LegalGround,
     LogAction,
     MeetingFormat,
     MeetingStatus,
@@ -89,11 +89,7 @@ _LABELS: tuple[tuple[StrEnum, str], ...] = (
     (Initiative.UNKNOWN, "Non renseigné"),
     (OfficialKind.ELECTED, "Élu"),
     (OfficialKind.STAFF, "Membre de cabinet ou agent"),
-    (LegalGround.SECURITY, "Sécurité"),
-    (LegalGround.PRIVACY, "Vie privée d'une personne physique"),
-    (LegalGround.PROCUREMENT, "Marché public en cours"),
-    (LegalGround.JUDICIAL, "Procédure juridictionnelle"),
-    (LegalGround.OUT_OF_SCOPE, "Hors du champ du registre"),
+    *LEGAL_GROUND_LABELS.items(),
     (LogAction.PUBLISH, "Publication"),
     (LogAction.CORRECT, "Correction"),
     (LogAction.WITHDRAW, "Retrait"),

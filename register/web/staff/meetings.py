@@ -20,7 +20,12 @@ from litestar.status_codes import HTTP_400_BAD_REQUEST, HTTP_409_CONFLICT
 
 from register.domain.access import Permission, may
 from register.domain.collegiality import Violation
-from register.domain.kinds import ClassificationKind, LegalGround, PublicationState
+from register.domain.kinds import (
+    LEGAL_GROUND_LABELS,
+    ClassificationKind,
+    LegalGround,
+    PublicationState,
+)
 from register.domain.meeting import Meeting
 from register.domain.readiness import publication_violations
 from register.domain.staff import StaffUser
@@ -73,11 +78,7 @@ KIND_LABELS: dict[str, str] = {
 }
 
 GROUND_LABELS: dict[str, str] = {
-    "security": "Sécurité",
-    "privacy": "Vie privée d'une personne physique",
-    "procurement": "Marché public en cours",
-    "judicial": "Procédure juridictionnelle",
-    "out_of_scope": "Hors du champ du registre",
+    ground.value: label for ground, label in LEGAL_GROUND_LABELS.items()
 }
 
 FORMAT_LABELS = {"in_person": "En présentiel", "video": "Visioconférence", "phone": "Téléphone"}
