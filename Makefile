@@ -30,7 +30,7 @@ lint: $(STAMP) ## ruff (lint and format check) and strict mypy
 	$(BIN)/mypy
 
 test: $(STAMP) lint ## Set up, lint, and run the whole test suite (SQLite, and PostgreSQL when reachable)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 format: $(STAMP) ## Rewrite the code in the project's format
 	$(BIN)/ruff check --fix .

@@ -2,6 +2,11 @@
 
 from typing import Any
 
+import pytest
+
+# Every browser test runs in one pytest-xdist worker, which starts the demo once.
+pytestmark = pytest.mark.xdist_group("browser")
+
 
 def test_front_page_shows_the_latest_published_meetings(chromium: Any, demo_server: str) -> None:
     page = chromium.new_page()

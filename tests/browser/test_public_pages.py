@@ -10,6 +10,9 @@ from typing import Any
 
 import pytest
 
+# Every browser test runs in one pytest-xdist worker, which starts the demo once.
+pytestmark = pytest.mark.xdist_group("browser")
+
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 PHONE = {"width": 360, "height": 740}
 DESKTOP = {"width": 1280, "height": 900}

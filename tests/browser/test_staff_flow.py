@@ -5,7 +5,12 @@ it, and withdraws it; the public page and the log follow. An official's account 
 import re
 from typing import Any
 
+import pytest
+
 from tests.browser.conftest import DEMO_PASSWORD
+
+# Every browser test runs in one pytest-xdist worker, which starts the demo once.
+pytestmark = pytest.mark.xdist_group("browser")
 
 
 def _published_count(chromium: Any, base: str) -> int:
