@@ -44,6 +44,7 @@ from register.web.problems import (
 )
 from register.web.public import PUBLIC_PAGES
 from register.web.public.context import ui_for
+from register.web.security_headers import security_headers_middleware
 from register.web.staff.admin import AdminController
 from register.web.staff.auth import CSRF_COOKIE, LoginRequiredError, PasswordChangeRequiredError
 from register.web.staff.compliance import ComplianceController
@@ -173,5 +174,5 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
         logging_config=None,
     )
     # Outermost, so that every answer is logged, routing failures (404, 405) included.
-    app.asgi_handler = access_log_middleware(app.asgi_handler)
+    app.asgi_handler = access_log_middleware(security_headers_middleware(app.asgi_handler))
     return app
