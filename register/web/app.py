@@ -34,7 +34,7 @@ from register.store.engine import make_engine, prepare_engine, use_engine
 from register.web.access_log import access_log_middleware
 from register.web.api import CORS, api_router
 from register.web.dumps import DumpsController
-from register.web.feeds import FeedsController
+from register.web.feeds import PRECOMPRESSED, FeedsController
 from register.web.health import HealthController
 from register.web.pages import PublicPages
 from register.web.problems import (
@@ -168,7 +168,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
             path="/schema",
             render_plugins=[JsonRenderPlugin()],
         ),
-        compression_config=CompressionConfig(backend="gzip", minimum_size=1024),
+        compression_config=CompressionConfig(
+            backend="gzip", minimum_size=1024, exclude_opt_key=PRECOMPRESSED
+        ),
         cors_config=CORS,
         debug=settings.debug,
         logging_config=None,
