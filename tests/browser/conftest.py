@@ -31,6 +31,48 @@ CHROMIUM_ARGS = [
 
 DEMO_PASSWORD = "browser-demo-password"
 
+CSP_VIOLATIONS: list[str] = []
+"""Content-Security-Policy violations that Chromium reported in any tab, in order."""
+
+# Chromium reports a violation on the console ("Refused to execute inline script because it
+# violates the following Content Security Policy directive…"); this script, which Playwright
+# injects outside the page's policy, also reports the DOM's securitypolicyviolation events.
+_REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  console.error("Content Security Policy violation: " + event.violatedDirective
+    + " blocked " + event.blockedURI + " in " + event.documentURI);
+});
+"""
+
+
+def _record_violation(message: Any) -> None:
+    text = str(message.text)
+    if "Content Security Policy" in text:
+        CSP_VIOLATIONS.append(text)
+
+
+class WatchedBrowser:
+    """The browser, with every page and context it opens watched for CSP violations: the
+    pages must work under the register's policy, which forbids inline script and style."""
+
+    def __init__(self, browser: Any) -> None:
+        self._browser = browser
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._browser, name)
+
+    def new_context(self, **options: Any) -> Any:
+        context = self._browser.new_context(**options)
+        context.add_init_script(_REPORT_VIOLATIONS)
+        context.on("console", _record_violation)
+        return context
+
+    def new_page(self, **options: Any) -> Any:
+        page = self._browser.new_page(**options)
+        page.add_init_script(_REPORT_VIOLATIONS)
+        page.on("console", _record_violation)
+        return page
+
 
 def _browser_missing() -> str | None:
     if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
@@ -61,8 +103,17 @@ def chromium() -> Iterator[Any]:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
-        yield browser
+        yield WatchedBrowser(browser)
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violation() -> Iterator[None]:
+    """Every browser test fails if any page it opened broke the Content-Security-Policy."""
+    already = len(CSP_VIOLATIONS)
+    yield
+    found = CSP_VIOLATIONS[already:]
+    assert found == [], f"Content-Security-Policy violations: {found}"
 
 
 def _free_port() -> int:

@@ -62,7 +62,7 @@ def pages(chromium: Any, demo_server: str) -> dict[str, str]:
 
 @pytest.fixture
 def page(chromium: Any) -> Iterator[Any]:
-    context = chromium.new_context(viewport=DESKTOP, bypass_csp=True)
+    context = chromium.new_context(viewport=DESKTOP)
     tab = context.new_page()
     yield tab
     context.close()
