@@ -569,6 +569,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
 
 # The directory's commands (`register import …`, `register directory …`) live in their own
 # module, which adds them to `cli` when imported.
+import register.cli_backup  # noqa: E402
 import register.cli_directory  # noqa: E402
 import register.cli_log  # noqa: E402
 import register.cli_report  # noqa: E402
