@@ -573,5 +573,6 @@ import register.cli_backup  # noqa: E402
 import register.cli_directory  # noqa: E402
 import register.cli_log  # noqa: E402
 import register.cli_report  # noqa: E402
+import register.cli_retention  # noqa: E402
 import register.cli_staff  # noqa: E402
 import register.cli_worker  # noqa: E402, F401

@@ -93,6 +93,14 @@ class Settings(BaseSettings):
         description="Requests a minute that one client address may make to the JSON API "
         "(/api/v1) before a 429 answer (0: no limit). Counted per server process.",
     )
+    retention_days: int = Field(
+        default=365,
+        ge=0,
+        le=36500,
+        description="Days after a meeting's date before the private data of a meeting never "
+        "published (its calendar text, attendees, draft record) is purged, for authorities "
+        "without a period of their own (`register retention`); 0: never purge.",
+    )
     sync_window_back_days: int = Field(
         default=365, ge=1, le=3660, description="Days back within which recurrences are expanded."
     )

@@ -39,6 +39,12 @@ class Authority(Table):
     timezone = Varchar(length=64, default="Europe/Paris")
     website = Varchar(length=500, null=True, default=None)
     policy = JSON(default="{}")
+    retention_days = Integer(
+        null=True,
+        default=None,
+        help_text="Days after a never-published meeting's date before its private data is "
+        "purged; none: the REGISTER_RETENTION_DAYS default.",
+    )
     created_at = Timestamptz()
     updated_at = Timestamptz()
 
@@ -141,6 +147,9 @@ class Meeting(Table):
     published_version = Integer(default=0)
     first_published_at = Timestamptz(null=True, default=None)
     exemption_ground = Varchar(length=40, null=True, default=None)
+    purged_at = Timestamptz(
+        null=True, default=None, help_text="When the retention policy purged its private data."
+    )
     lock_version = Integer(default=0)
     created_at = Timestamptz()
     updated_at = Timestamptz()
