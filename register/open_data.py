@@ -24,7 +24,11 @@ class CsvColumn(NamedTuple):
     description: str
 
 
-def _cell(value: object) -> str:
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes a spreadsheet read a cell as a formula (OWASP, "CSV injection")."""
+
+
+def _text(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -34,8 +38,18 @@ def _cell(value: object) -> str:
     return str(value)
 
 
+def csv_cell(value: object) -> str:
+    """A value as a CSV cell. Text that a spreadsheet would run as a formula (`=HYPERLINK(…)`,
+    `+`, `-`, `@`, a tab or carriage return first) gets a leading apostrophe, which spreadsheets
+    read as "this is text" and do not display; the JSON outputs keep the text as it is."""
+    text = _text(value)
+    if isinstance(value, str) and text.startswith(FORMULA_STARTS):
+        return "'" + text
+    return text
+
+
 def _joined(values: Iterable[object]) -> str:
-    return JOIN.join(_cell(value) for value in values)
+    return JOIN.join(_text(value) for value in values)
 
 
 MEETING_COLUMNS = (
@@ -111,7 +125,7 @@ def meeting_row(meeting: PublishedMeeting) -> list[str]:
         meeting.first_published_at,
         meeting.log_seq,
     ]
-    return [_cell(value) for value in values]
+    return [csv_cell(value) for value in values]
 
 
 CSV_HEADER: tuple[str, ...] = tuple(column.name for column in MEETING_COLUMNS)

@@ -16,10 +16,7 @@ from typing import Any, TypeVar
 from litestar import Response
 from litestar.response import Stream
 
-from register.open_data import (
-    CsvColumn,
-    _cell,
-)
+from register.open_data import CsvColumn, csv_cell
 from register.public_entities import (
     RegisterAuthority,
     RegisterOfficial,
@@ -54,7 +51,7 @@ def official_row(official: RegisterOfficial) -> list[str]:
         official.authority.name,
         official.meetings,
     ]
-    return [_cell(value) for value in values]
+    return [csv_cell(value) for value in values]
 
 
 ORGANISATION_COLUMNS = (
@@ -78,7 +75,7 @@ def organisation_row(organisation: RegisterOrganisation) -> list[str]:
         organisation.hatvp_registered,
         organisation.meetings,
     ]
-    return [_cell(value) for value in values]
+    return [csv_cell(value) for value in values]
 
 
 AUTHORITY_COLUMNS = (
@@ -90,7 +87,7 @@ AUTHORITY_COLUMNS = (
 
 
 def authority_row(authority: RegisterAuthority) -> list[str]:
-    return [_cell(v) for v in (authority.id, authority.slug, authority.name, authority.meetings)]
+    return [csv_cell(v) for v in (authority.id, authority.slug, authority.name, authority.meetings)]
 
 
 POLICY_AREA_COLUMNS = (
@@ -102,7 +99,7 @@ POLICY_AREA_COLUMNS = (
 
 
 def policy_area_row(area: RegisterPolicyArea) -> list[str]:
-    return [_cell(v) for v in (area.code, area.label.fr, area.label.en, area.meetings)]
+    return [csv_cell(v) for v in (area.code, area.label.fr, area.label.en, area.meetings)]
 
 
 async def _aiter(items: Iterable[_T]) -> AsyncIterator[_T]:
