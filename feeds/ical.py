@@ -90,20 +90,6 @@ def event_zone(record: PublicRecord) -> str | None:
     return None if key in {None, "UTC"} else key
 
 
-def current_versions(meetings: Iterable[PublishedMeeting]) -> list[PublishedMeeting]:
-    """One version per meeting, the latest (by version, then by log position), in the order
-    the meetings first appear: a UID occurs once in a calendar."""
-    latest: dict[UUID, PublishedMeeting] = {}
-    for meeting in meetings:
-        seen = latest.get(meeting.record.id)
-        if seen is None or (meeting.publication.version, meeting.log_seq) > (
-            seen.publication.version,
-            seen.log_seq,
-        ):
-            latest[meeting.record.id] = meeting
-    return list(latest.values())
-
-
 def is_cancelled(meeting: PublishedMeeting) -> bool:
     """A withdrawn version, or a meeting its calendar cancelled."""
     return (
@@ -190,15 +176,9 @@ def meeting_event(meeting: PublishedMeeting, base_url: str) -> bytes:
     return b"".join(fold(line) for line in lines)
 
 
-def _zone_years(meetings: list[PublishedMeeting]) -> tuple[int, int]:
-    """The years the VTIMEZONEs are exact for: 2000 to 2037, widened to a year around the
-    meetings; beyond, the zone's last rule goes on."""
-    first, last = FIRST_ZONE_YEAR, LAST_ZONE_YEAR
-    for meeting in meetings:
-        record = meeting.record
-        first = min(first, record.starts_at.year - 1)
-        last = max(last, (record.ends_at or record.starts_at).year + 1)
-    return first, last
+def _zone_years(record: PublicRecord) -> tuple[int, int]:
+    """The years the VTIMEZONEs must be exact for to cover this meeting: a year around it."""
+    return record.starts_at.year - 1, (record.ends_at or record.starts_at).year + 1
 
 
 def _calendar_properties(
@@ -223,6 +203,74 @@ def _calendar_properties(
     return document.removesuffix(_END)
 
 
+class CalendarWriter:
+    """The VEVENTs of meetings written as they arrive, keeping only their bytes, then the whole
+    document: a feed of 10,000 meetings never holds 10,000 records at once (they cost memory,
+    and the garbage collector's passes over them doubled the time to read them).
+
+    Given several versions of a meeting, only the latest (by version, then by log position) is
+    written, where the meeting first appeared: a UID occurs once in a calendar.
+    """
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self._events: dict[UUID, tuple[tuple[int, int], bytes, str | None, tuple[int, int]]] = {}
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    def add(self, meeting: PublishedMeeting) -> None:
+        rank = (meeting.publication.version, meeting.log_seq)
+        seen = self._events.get(meeting.record.id)
+        if seen is not None and seen[0] >= rank:
+            return
+        self._events[meeting.record.id] = (
+            rank,
+            meeting_event(meeting, self.base_url),
+            event_zone(meeting.record),
+            _zone_years(meeting.record),
+        )
+
+    def add_all(self, meetings: Iterable[PublishedMeeting]) -> None:
+        for meeting in meetings:
+            self.add(meeting)
+
+    def document(
+        self,
+        *,
+        name: str,
+        description: str,
+        timezone: str,
+        refresh: timedelta = timedelta(hours=1),
+    ) -> bytes:
+        """The iCalendar document (RFC 5545): the calendar's name, description and refresh
+        interval (RFC 7986 §5.1, §5.2, §5.7, with their `X-WR-`/`X-PUBLISHED-TTL` twins for
+        the apps that predate it), `timezone` as its default zone, a VTIMEZONE for it and for
+        every zone a meeting uses (exact from 2000 to 2037, widened to a year around the
+        meetings; beyond, the zone's last rule goes on), and the VEVENTs.
+
+        Raises ValueError for a `timezone` unknown to this system or a `refresh` that is not
+        positive.
+        """
+        if refresh <= timedelta(0):
+            raise ValueError("the refresh interval must be positive")
+        zones = {zone for _, _, zone, _ in self._events.values() if zone is not None}
+        first_year = min((years[0] for *_, years in self._events.values()), default=9999)
+        last_year = max((years[1] for *_, years in self._events.values()), default=0)
+        first_year, last_year = min(first_year, FIRST_ZONE_YEAR), max(last_year, LAST_ZONE_YEAR)
+        # The default zone's VTIMEZONE is always there: it also keeps an empty feed valid, since
+        # a VCALENDAR holds at least one component (§3.6).
+        zone_definitions = [
+            vtimezone(zone, first_year, last_year)
+            for zone in (timezone, *sorted(zones - {timezone}))
+        ]
+        head = _calendar_properties(
+            name=name, description=description, timezone=timezone, refresh=refresh
+        )
+        events = (event for _, event, _, _ in self._events.values())
+        return b"".join((head, *zone_definitions, *events, _END))
+
+
 def calendar_feed(
     meetings: Iterable[PublishedMeeting],
     *,
@@ -232,32 +280,12 @@ def calendar_feed(
     base_url: str,
     refresh: timedelta = timedelta(hours=1),
 ) -> bytes:
-    """The iCalendar document (RFC 5545) of `meetings`: the calendar's name, description and
-    refresh interval (RFC 7986 §5.1, §5.2, §5.7, with their `X-WR-`/`X-PUBLISHED-TTL` twins for
-    the apps that predate it), `timezone` as its default zone, a VTIMEZONE for it and for every
-    zone a meeting uses, and one VEVENT per meeting.
-
-    Given several versions of a meeting, only the latest is written. The cost is linear in the
-    number of meetings. Raises ValueError for a `timezone` unknown to this system or a
-    `refresh` that is not positive.
-    """
+    """The iCalendar document (RFC 5545) of `meetings`, one VEVENT per meeting (its latest
+    version), as `CalendarWriter.document` describes it. The cost is linear in the number of
+    meetings. Raises ValueError for a `timezone` unknown to this system or a `refresh` that is
+    not positive."""
     if refresh <= timedelta(0):
         raise ValueError("the refresh interval must be positive")
-    current = current_versions(meetings)
-    events: list[bytes] = []
-    zones: set[str] = set()
-    for meeting in current:
-        events.append(meeting_event(meeting, base_url))
-        zone = event_zone(meeting.record)
-        if zone is not None:
-            zones.add(zone)
-    first_year, last_year = _zone_years(current)
-    # The default zone's VTIMEZONE is always there: it also keeps an empty feed valid, since a
-    # VCALENDAR holds at least one component (§3.6).
-    zone_definitions = [
-        vtimezone(zone, first_year, last_year) for zone in (timezone, *sorted(zones - {timezone}))
-    ]
-    head = _calendar_properties(
-        name=name, description=description, timezone=timezone, refresh=refresh
-    )
-    return b"".join((head, *zone_definitions, *events, _END))
+    writer = CalendarWriter(base_url)
+    writer.add_all(meetings)
+    return writer.document(name=name, description=description, timezone=timezone, refresh=refresh)

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency, Provide
 
-from feeds.ical import ICALENDAR_MEDIA_TYPE, calendar_feed
+from feeds.ical import ICALENDAR_MEDIA_TYPE, CalendarWriter
 from feeds.syndication import atom_feed, rss_feed
 from register.domain.public_record import PublishedMeeting
 from register.queries import (
@@ -35,6 +35,8 @@ ICAL_LIMIT = 10_000
 """Meetings in an iCalendar feed at most (the most recent); the downloads hold everything."""
 ENTRIES = 100
 """Entries of an RSS or Atom feed (the latest publications, corrections and withdrawals)."""
+WRITE_BATCH = 1000
+"""Meetings read, then written as iCalendar, at a time."""
 CACHE_BYTES = 64 * 1024 * 1024
 """Feeds kept per server process: about five full iCalendar feeds (10,000 meetings are 9.5 MB,
 1.4 MB gzipped) and hundreds of searches."""
@@ -125,21 +127,29 @@ async def _answer(
 
 
 async def ical_document(filters: MeetingFilter, *, site: str) -> bytes:
-    """The iCalendar feed of the (at most `ICAL_LIMIT`) most recent matching meetings."""
-    meetings: list[PublishedMeeting] = []
-    async for meeting in iter_meetings(filters):
-        meetings.append(meeting)
-        if len(meetings) == ICAL_LIMIT:
+    """The iCalendar feed of the (at most `ICAL_LIMIT`) most recent matching meetings, each
+    batch of them written as it is read (in a thread, so that the server answers other
+    requests meanwhile), keeping only their VEVENTs' bytes."""
+    writer = CalendarWriter(site)
+    sample: PublishedMeeting | None = None
+    batch: list[PublishedMeeting] = []
+    read = 0
+    async for meeting in iter_meetings(filters, batch=WRITE_BATCH):
+        sample = sample or meeting
+        batch.append(meeting)
+        read += 1
+        if len(batch) == WRITE_BATCH or read == ICAL_LIMIT:
+            await asyncio.to_thread(writer.add_all, batch)
+            batch = []
+        if read == ICAL_LIMIT:
             break
-    sample = meetings[0] if meetings else None
+    await asyncio.to_thread(writer.add_all, batch)
     return await asyncio.to_thread(
-        calendar_feed,
-        meetings,
+        writer.document,
         name=f"{NAME} — {_describe(filters, sample)}",
         description="Rencontres des responsables publics avec des représentants "
         "d'intérêts, telles que publiées (corrections et retraits compris).",
         timezone=str(REGISTER_ZONE),
-        base_url=site,
     )
 
 
