@@ -41,6 +41,9 @@ def configure_logging(settings: Settings) -> None:
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(settings.log_level)
+    # aiosqlite's DEBUG lines carry every SQL parameter (stored credentials' ciphertext, staff
+    # sessions, password hashes): never below INFO, whatever the level asked for.
+    logging.getLogger("aiosqlite").setLevel(max(logging.INFO, root.level))
     # uvicorn's own access log repeats ours; keep its errors.
     logging.getLogger("uvicorn.access").handlers = []
     logging.getLogger("uvicorn.access").propagate = False
