@@ -33,7 +33,7 @@ from tests.servers import (
 from tests.stored import store_caldav_source, store_register
 
 NOW = datetime(2027, 1, 10, 8, 0, tzinfo=UTC)
-WRONG_PASSWORD = "Pas-le-bon-2027?"  # noqa: S105 - refused on purpose
+WRONG_PASSWORD = "Pas-le-bon-2027?"
 LOGGERS = ("", "register", "httpx", "httpcore", "caldav", "connectors", "register.access")
 """Set to DEBUG here; aiosqlite is left as the register configures it (INFO at least)."""
 EVENT = "\r\n".join(
