@@ -8,6 +8,7 @@ Every HTTP exchange is counted by a response hook on the client's session, so th
 what caldav does on its own (an authentication challenge answered, a retried REPORT).
 """
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
@@ -29,7 +30,16 @@ from connectors.caldav_propfind import (
     member_of,
     members_body,
 )
-from connectors.caldav_report import EVENTS_QUERY, Body, multiget_body, read_multistatus
+from connectors.caldav_report import (
+    EVENTS_QUERY,
+    MAX_OBJECT_BYTES,
+    Body,
+    NotMultistatusError,
+    ObjectTooLargeError,
+    multiget_body,
+    read_multistatus,
+    too_large,
+)
 from connectors.caldav_state import normalise_href
 
 TOKEN_REFUSED: str = dav.ValidSyncToken.tag  # {DAV:}valid-sync-token
@@ -41,6 +51,9 @@ MULTIGET_BATCH = 500
 
 CHUNK_BYTES = 64 * 1024
 """How much of a REPORT's answer is read at a time, and handed to the XML parser."""
+
+_MULTISTATUS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?multistatus[\s/>]")
+_MULTISTATUS_METHODS = frozenset({"PROPFIND", "REPORT"})
 
 
 @dataclass(frozen=True)
@@ -67,11 +80,14 @@ class DAVSession:
             timeout=timeout,  # type: ignore[arg-type]  # caldav says int, niquests takes a float
             enable_rfc6764=False,
         )
+        self._streaming = False
         hooks: Any = self.client.session.hooks
         hooks["response"].append(self._count)
 
     def _count(self, response: Any, **_: Any) -> Any:
         self.requests += 1
+        if not self._streaming:
+            _check_multistatus(response)
         return response
 
     @property
@@ -95,6 +111,12 @@ class DAVSession:
         response = self.client.request(url, "PROPFIND", body, {"Depth": str(depth)})
         if response.status not in {200, 207}:
             raise error.error_from_response(error.PropfindError, response)
+        if response.tree is None:
+            # caldav gives no tree for a body it could not read as XML, when the answer did
+            # not say it was XML: read as "no members", it would cancel every meeting.
+            raise NotMultistatusError(
+                f"the answer to PROPFIND is not XML ({response.headers.get('Content-Type')})"
+            )
         return entries(response.tree)
 
     def describe(self, url: str, *, ctag: bool = False) -> Collection:
@@ -154,24 +176,44 @@ class DAVSession:
 
     def load_events(self, url: str) -> list[Body]:
         """Every event object with its ETag and text, in one calendar-query REPORT (RFC 4791
-        §7.8)."""
-        return self._report(url, EVENTS_QUERY, depth="1")
+        §7.8). When an object is too large to read, the answer is dropped there, the objects
+        listed (PROPFIND Depth 1) and the rest fetched by calendar-multiget: the large one is
+        refused alone (its Body's `refused` says why)."""
+        bodies, large = self._report(url, EVENTS_QUERY, depth="1")
+        if large is None:
+            return bodies
+        _, members = self.members(url)
+        etags = {member.href: member.etag for member in members}
+        read = {body.href for body in bodies}
+        rest = [href for href in etags if href not in read and href != large]
+        refused = Body(large, etags.get(large), None, refused=too_large(large))
+        return [*bodies, refused, *self.fetch(url, rest)]
 
     def fetch(self, url: str, hrefs: Sequence[str]) -> list[Body]:
         """The given objects' texts, by calendar-multiget REPORTs (RFC 4791 §7.9); an object
-        gone meanwhile comes back with `data` None."""
+        gone meanwhile comes back with `data` None, one too large to read with `refused`."""
         bodies: list[Body] = []
         for start in range(0, len(hrefs), MULTIGET_BATCH):
-            batch = hrefs[start : start + MULTIGET_BATCH]
-            # §7.9: the Depth header "SHOULD NOT be sent" with a calendar-multiget.
-            bodies.extend(self._report(url, multiget_body(batch), depth=None))
+            batch = list(hrefs[start : start + MULTIGET_BATCH])
+            while batch:
+                # §7.9: the Depth header "SHOULD NOT be sent" with a calendar-multiget.
+                read, large = self._report(url, multiget_body(batch), depth=None)
+                bodies.extend(read)
+                if large is None:
+                    break
+                bodies.append(Body(large, None, None, refused=too_large(large)))
+                done = {body.href for body in read} | {large}
+                batch = [href for href in batch if href not in done]
         return bodies
 
-    def _report(self, url: str, body: bytes, depth: str | None) -> list[Body]:
-        """A REPORT whose multistatus answer is read as it arrives. The failures are caldav's
-        own, as its `Calendar` methods raise them: AuthorizationError for 401 and 403,
-        NotFoundError for 404, ReportError for any other failure status, RateLimitError for 429
-        and a 503 with Retry-After; niquests' errors for the network."""
+    def _report(self, url: str, body: bytes, depth: str | None) -> tuple[list[Body], str | None]:
+        """A REPORT whose multistatus answer is read as it arrives: the objects read, and the
+        href of an object too large to read, where reading stopped (None when all was read).
+
+        The failures are caldav's own, as its `Calendar` methods raise them: AuthorizationError
+        for 401 and 403, NotFoundError for 404, ReportError for any other failure status,
+        RateLimitError for 429 and a 503 with Retry-After; niquests' errors for the network;
+        lxml's XMLSyntaxError or NotMultistatusError for an answer that cannot be read."""
         headers = cast(dict[str, str], dict(self.client.headers))
         headers["Content-Type"] = 'application/xml; charset="utf-8"'
         if depth is not None:
@@ -182,25 +224,41 @@ class DAVSession:
             error.raise_if_rate_limited(status, url, response.headers.get("Retry-After"))
             if status >= 300:
                 raise _failure(url, response)
-            return list(read_multistatus(response.iter_content(CHUNK_BYTES)))
+            bodies: list[Body] = []
+            try:
+                bodies.extend(read_multistatus(response.iter_content(CHUNK_BYTES)))
+            except ObjectTooLargeError as large:
+                if large.href is None:
+                    raise NotMultistatusError(
+                        f"a part of the answer grew past {MAX_OBJECT_BYTES // (1024 * 1024)} MB "
+                        "without naming its calendar object"
+                    ) from large
+                return bodies, large.href
+            return bodies, None
 
     def _send(self, url: str, body: bytes, headers: dict[str, str]) -> Any:
         """The request, streamed; a 401 challenge is answered once, as caldav's client does,
         when no authentication scheme is settled yet (a PROPFIND normally settled it)."""
         client = self.client
         while True:
-            response = client.session.request(
-                "REPORT",
-                url,
-                data=body,
-                headers=headers,
-                auth=client.auth,
-                timeout=client.timeout,
-                verify=client.ssl_verify_cert,
-                cert=client.ssl_cert,
-                proxies={client.url.scheme: client.proxy} if client.proxy else None,
-                stream=True,
-            )
+            # The answer is checked as it is read, not by the response hook, which would read
+            # it whole.
+            self._streaming = True
+            try:
+                response = client.session.request(
+                    "REPORT",
+                    url,
+                    data=body,
+                    headers=headers,
+                    auth=client.auth,
+                    timeout=client.timeout,
+                    verify=client.ssl_verify_cert,
+                    cert=client.ssl_cert,
+                    proxies={client.url.scheme: client.proxy} if client.proxy else None,
+                    stream=True,
+                )
+            finally:
+                self._streaming = False
             challenge = response.headers.get("WWW-Authenticate")
             if not (
                 response.status_code == 401
@@ -236,6 +294,25 @@ def _failure(url: str, response: Any) -> error.DAVError:
         body=content or None,
         status=status,
     )
+
+
+def _check_multistatus(response: Any) -> None:
+    """A 2xx answer to a PROPFIND or REPORT must be a multistatus (RFC 4918 §9.1, §13): caldav
+    reads anything else (a log-in page served with 200) as an empty answer, or fails on it with
+    a TypeError."""
+    method = getattr(response.request, "method", None)
+    if method not in _MULTISTATUS_METHODS or not 200 <= response.status_code < 300:
+        return
+    content: bytes = response.content or b""
+    if not content.strip():
+        return  # no body at all: caldav reads it as nothing, which callers check
+    if _MULTISTATUS.search(content[:4096]) is None:
+        kind = response.headers.get("Content-Type") or "no content type"
+        start = content[:60].decode("utf-8", "replace")
+        raise NotMultistatusError(
+            f"the answer to {method} is not a WebDAV multistatus (RFC 4918 §13) but {kind}, "
+            f"beginning {start!r}"
+        )
 
 
 def is_token_refusal(failure: BaseException) -> bool:

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from caldav.lib import error
 from niquests import exceptions as http_errors
+from urllib3.exceptions import IncompleteRead
 
 from connectors.caldav_client import DAVSession
 from connectors.delta import SourceUnreachableError
@@ -137,6 +138,11 @@ class Remote:
             return f"no answer within {self.timeout:g} s"
         innermost: BaseException = failure
         for link in _chain(failure):
+            if isinstance(link, IncompleteRead):
+                return (
+                    f"the connection was cut in the middle of the answer ({link.partial} bytes "
+                    f"read, {link.expected} more expected)"
+                )
             if isinstance(link, socket.gaierror):
                 return f"the host name {urlsplit(self.url).hostname!r} could not be resolved"
             if isinstance(link, OSError) and link.strerror:

@@ -40,41 +40,107 @@ def multiget_body(hrefs: Iterable[str]) -> bytes:
     ).encode()
 
 
+MAX_OBJECT_BYTES = 8 * 1024 * 1024
+"""The largest calendar object read (its `response` in the XML answer): an event with a few
+attachments inline is well below; a larger one is refused alone, the others read. Below
+libxml2's own 10,000,000-byte limit on a text node, so that this limit, and its message,
+comes first."""
+
+
 @dataclass(frozen=True)
 class Body:
     """An object's text; None when the server no longer has it (404 in a multiget) or sent
-    none."""
+    none. `refused` says why an object was not read (too large): it is reported failed, not
+    gone."""
 
     href: str
     etag: str | None
     data: str | bytes | None
+    refused: str | None = None
 
 
-def read_multistatus(chunks: Iterable[bytes]) -> Iterator[Body]:
+class NotMultistatusError(SyntaxError):
+    """A 2xx answer to a PROPFIND or REPORT that is not a WebDAV multistatus (RFC 4918 §13):
+    a log-in page of a gateway, an error page served with 200. Read as "no objects", it would
+    cancel every meeting of the calendar."""
+
+
+class ObjectTooLargeError(Exception):
+    """A `response` of the answer grew past MAX_OBJECT_BYTES: reading stopped there. `href`
+    is the object's, when the answer named it before its data (as servers do)."""
+
+    def __init__(self, href: str | None) -> None:
+        super().__init__(href)
+        self.href = href
+
+
+def too_large(href: str) -> str:
+    """Why an object was refused, for staff."""
+    return (
+        f"the calendar object is larger than {MAX_OBJECT_BYTES // (1024 * 1024)} MB, the limit "
+        "for one event (large attachments inline?): it was not read; shrink it in the calendar"
+    )
+
+
+def read_multistatus(
+    chunks: Iterable[bytes], *, max_object_bytes: int = MAX_OBJECT_BYTES
+) -> Iterator[Body]:
     """The objects of a multistatus answer (RFC 4918 §13), one per `response`, as `chunks` of
     its body arrive. A body that is not well-formed XML raises lxml's XMLSyntaxError (a
-    SyntaxError) once the fault is reached."""
-    parser = etree.XMLPullParser(
-        events=("end",), tag=f"{DAV}response", resolve_entities=False, no_network=True
-    )
+    SyntaxError) once the fault is reached; one that is XML but not a multistatus raises
+    NotMultistatusError; a `response` larger than `max_object_bytes` raises
+    ObjectTooLargeError once that many bytes of it have arrived (memory stays bounded)."""
+    reader = _Reader()
     for chunk in chunks:
-        parser.feed(chunk)
-        yield from _read_events(parser)
-    parser.close()
-    yield from _read_events(parser)
+        reader.parser.feed(chunk)
+        reader.pending += len(chunk)
+        yield from reader.read()
+        if reader.pending > max_object_bytes:
+            raise ObjectTooLargeError(reader.href)
+    reader.parser.close()
+    yield from reader.read()
+    if not reader.multistatus:
+        raise NotMultistatusError("the answer is XML but not a WebDAV multistatus (RFC 4918 §13)")
 
 
-def _read_events(parser: Any) -> Iterator[Body]:
-    for _, response in parser.read_events():
-        body = body_of(response)
-        # Forget what was read: the tree never holds more than the response being read.
-        response.clear()
-        parent = response.getparent()
-        if parent is not None:
-            while response.getprevious() is not None:
-                del parent[0]
-        if body is not None:
-            yield body
+class _Reader:
+    """The pull parser's state: whether the root was a multistatus, the href of the
+    `response` being read, and how many bytes arrived since the last one ended."""
+
+    def __init__(self) -> None:
+        self.parser = etree.XMLPullParser(
+            events=("start", "end"),
+            tag=(f"{DAV}multistatus", f"{DAV}response", f"{DAV}href"),
+            resolve_entities=False,
+            no_network=True,
+        )
+        self.multistatus = False
+        self.href: str | None = None
+        self.pending = 0
+
+    def read(self) -> Iterator[Body]:
+        for event, element in self.parser.read_events():
+            if event == "start":
+                if element.tag == f"{DAV}multistatus" and element.getparent() is None:
+                    self.multistatus = True
+                continue
+            if element.tag == f"{DAV}href":
+                parent = element.getparent()
+                if parent is not None and parent.tag == f"{DAV}response" and element.text:
+                    self.href = normalise_href(element.text.strip())
+                continue
+            if element.tag != f"{DAV}response":
+                continue
+            body = body_of(element)
+            self.href, self.pending = None, 0
+            # Forget what was read: the tree never holds more than the response being read.
+            element.clear()
+            parent = element.getparent()
+            if parent is not None:
+                while element.getprevious() is not None:
+                    del parent[0]
+            if body is not None:
+                yield body
 
 
 def body_of(response: Any) -> Body | None:

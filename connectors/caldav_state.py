@@ -55,6 +55,10 @@ class CalendarState(BaseModel):
     window_start: datetime
     window_end: datetime
     """The window the objects were last all expanded for (a full load)."""
+    retry: tuple[str, ...] = ()
+    """Objects to fetch again next time whatever their ETag: the server sent, instead of their
+    calendar data, something that is not iCalendar at all (a fault of the server or of a
+    proxy, not of the event's author). Not in `etags`."""
 
     @field_validator("etags", mode="after")
     @classmethod

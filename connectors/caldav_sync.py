@@ -51,12 +51,15 @@ class CalendarOutcome:
     failed: list[ObjectFailed] = field(default_factory=list)
     unchanged: int = 0
     full: bool = False
+    retry: list[str] = field(default_factory=list)
+    """Objects to read again next time (see `CalendarState.retry`)."""
 
 
 def listed_unchanged(listed: Collection | None, previous: CalendarState) -> bool:
     """Whether a listing made this sync shows the calendar as it was: the same sync token, or,
-    only for a server without tokens, the same ctag."""
-    if listed is None:
+    only for a server without tokens, the same ctag (and no object is waiting to be read
+    again)."""
+    if listed is None or previous.retry:
         return False
     if previous.sync_token:
         return listed.sync_token == previous.sync_token
@@ -121,8 +124,10 @@ class CalendarSync:
             full=True,
         )
         await self._report(outcome, bodies)
+        outcome.state = _without_retried(outcome.state, outcome.retry)
         known = previous.etags if previous else {}
-        outcome.removed = [href for href in known if href not in outcome.state.etags]
+        kept = {*outcome.state.etags, *outcome.state.retry}
+        outcome.removed = [href for href in known if href not in kept]
         return outcome
 
     async def by_token(
@@ -143,6 +148,7 @@ class CalendarSync:
                 return outcome
             return await self.by_etags(target, previous.model_copy(update={"sync_token": None}))
         stale = [member for member in changes.changed if _differs(member, previous.etags)]
+        stale += _retried(previous, changes.removed, stale)
         removed = sorted(href for href in changes.removed if href in previous.etags)
         return await self._apply(
             target,
@@ -161,6 +167,7 @@ class CalendarSync:
         )
         current = {member.href for member in members}
         stale = [member for member in members if _differs(member, previous.etags)]
+        stale += _retried(previous, frozenset(previous.retry) - current, stale)
         removed = sorted(href for href in previous.etags if href not in current)
         return await self._apply(
             target, previous, stale, removed, sync_token=own.sync_token, ctag=own.ctag
@@ -190,14 +197,16 @@ class CalendarSync:
             # not grow with the number of objects.
             outcome = CalendarOutcome(
                 state=previous.model_copy(
-                    update={"url": target.url, "sync_token": sync_token, "ctag": ctag}
+                    update={"url": target.url, "sync_token": sync_token, "ctag": ctag, "retry": ()}
                 )
             )
             outcome.unchanged = len(previous.etags)
             return outcome
-        gone = {body.href for body in bodies if body.data is None}
+        gone = {body.href for body in bodies if body.data is None and body.refused is None}
         etags = {href: etag for href, etag in previous.etags.items() if href not in removed}
-        fetched = {body.href: body for body in bodies if body.data is not None}
+        fetched = {
+            body.href: body for body in bodies if body.data is not None or body.refused is not None
+        }
         listed_etags = {member.href: member.etag for member in stale}
         for href, body in fetched.items():
             etags[href] = body.etag or listed_etags.get(href) or ""
@@ -205,18 +214,37 @@ class CalendarSync:
             etags.pop(href, None)
         outcome = CalendarOutcome(
             state=previous.model_copy(
-                update={"url": target.url, "sync_token": sync_token, "ctag": ctag, "etags": etags}
+                update={
+                    "url": target.url,
+                    "sync_token": sync_token,
+                    "ctag": ctag,
+                    "etags": etags,
+                    "retry": (),
+                }
             ),
             removed=sorted({*removed, *(href for href in gone if href in previous.etags)}),
         )
         await self._report(outcome, fetched.values())
+        outcome.state = _without_retried(outcome.state, outcome.retry)
         touched = {member.href for member in stale} | set(outcome.removed)
         outcome.unchanged = sum(1 for href in previous.etags if href not in touched)
         return outcome
 
     async def _report(self, outcome: CalendarOutcome, bodies: Iterable[Body]) -> None:
-        """Parse off the event loop: expanding a big calendar's series takes a while."""
-        texts = list(bodies)
+        """Parse off the event loop: expanding a big calendar's series takes a while. Objects
+        refused unread (too large) and data that is not iCalendar at all fail without parsing;
+        the latter are read again next time (`CalendarState.retry`)."""
+        texts: list[Body] = []
+        for body in bodies:
+            if body.refused is not None:
+                outcome.failed.append(ObjectFailed(href=body.href, message=body.refused))
+            elif body.data is not None and not _is_icalendar(body.data):
+                outcome.failed.append(
+                    ObjectFailed(href=body.href, message=_not_icalendar(body.data))
+                )
+                outcome.retry.append(body.href)
+            else:
+                texts.append(body)
         if not texts:
             return
         for item in await self.parser.parse(texts):
@@ -224,6 +252,38 @@ class CalendarSync:
                 outcome.changed.append(item)
             else:
                 outcome.failed.append(item)
+
+
+def _is_icalendar(data: str | bytes) -> bool:
+    """Whether calendar data is iCalendar at all (RFC 5545 §3.4: it begins with a VCALENDAR),
+    however broken inside: what RFC 4791 §5.3.2 lets a server hold."""
+    head = data[:64].decode("utf-8", "replace") if isinstance(data, bytes) else data[:64]
+    return head.lstrip("\ufeff \t\r\n").upper().startswith("BEGIN:VCALENDAR")
+
+
+def _not_icalendar(data: str | bytes) -> str:
+    head = data[:60].decode("utf-8", "replace") if isinstance(data, bytes) else data[:60]
+    return (
+        f"the server sent, as this object's calendar data, something that is not iCalendar "
+        f"(it begins with {head!r}): a fault of the server or of a proxy; it will be read "
+        "again at the next sync"
+    )
+
+
+def _retried(
+    previous: CalendarState, removed: Iterable[str], stale: Sequence[Member]
+) -> list[Member]:
+    """The objects to read again (`CalendarState.retry`) but those gone and those already due."""
+    skip = {*removed, *(member.href for member in stale)}
+    return [Member(href, None) for href in previous.retry if href not in skip]
+
+
+def _without_retried(state: CalendarState, retry: Sequence[str]) -> CalendarState:
+    """The state without the ETags of the objects to read again, which it lists instead."""
+    if not retry:
+        return state
+    etags = {href: etag for href, etag in state.etags.items() if href not in retry}
+    return state.model_copy(update={"etags": etags, "retry": tuple(retry)})
 
 
 def _differs(member: Member, known: Mapping[str, str]) -> bool:

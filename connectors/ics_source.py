@@ -7,6 +7,7 @@ text changed are parsed and reported.
 
 import asyncio
 import hashlib
+import os
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -52,13 +53,17 @@ class ICSConnector:
         default_timezone: str = "Europe/Paris",
         timeout: float = 30.0,
         retries: int = 3,
+        backoff: float = 0.5,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
+        """`timeout` bounds each read (seconds); a network failure or a 5xx answer is retried
+        `retries` times, after `backoff`, 2×`backoff`… seconds (at most 8 s)."""
         self.url = http_url(url)
         self.auth = httpx.BasicAuth(username, password) if username else None
         self.default_timezone = default_timezone
         self.timeout = timeout
         self.retries = retries
+        self.backoff = backoff
         self.transport = transport
 
     async def sync(self, state: Mapping[str, Any], window: Window) -> SyncDelta:
@@ -126,7 +131,7 @@ class ICSConnector:
         ) as client:
             for attempt in range(self.retries + 1):
                 if attempt:
-                    await asyncio.sleep(min(0.5 * 2 ** (attempt - 1), 8.0))
+                    await asyncio.sleep(min(self.backoff * 2 ** (attempt - 1), 8.0))
                 requests += 1
                 try:
                     async with client.stream("GET", self.url, headers=headers) as response:
@@ -137,12 +142,30 @@ class ICSConnector:
                         body = await _read_capped(response, self.url)
                         return response.status_code, body, response.headers, requests
                 except httpx.TransportError as error:
-                    last_error = (
-                        f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-                    )
+                    last_error = network_reason(error, self.timeout)
         raise SourceUnreachableError(
             f"cannot fetch {self.url} after {requests} attempt(s): {last_error}"
         )
+
+
+def network_reason(error: httpx.TransportError, timeout: float) -> str:
+    """What went wrong on the network, in words staff can act on (httpx's own messages are
+    often empty: a bare ReadError)."""
+    if isinstance(error, httpx.TimeoutException):
+        return f"no answer within {timeout:g} s"
+    if isinstance(error, httpx.RemoteProtocolError):
+        return f"the connection was cut in the middle of the answer ({error})"
+    link: BaseException | None = error
+    seen: list[BaseException] = []
+    while link is not None and link not in seen:
+        if isinstance(link, OSError) and (link.errno or link.strerror):
+            # asyncio words a refused connection "Connect call failed (…)": the errno says more.
+            return (os.strerror(link.errno) if link.errno else str(link.strerror)).lower()
+        seen.append(link)
+        link = link.__cause__ or link.__context__
+    if isinstance(error, httpx.ReadError):
+        return "the connection was cut in the middle of the answer"
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
 def _refuse(response: httpx.Response, url: str) -> None:

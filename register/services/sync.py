@@ -23,7 +23,7 @@ from connectors.delta import CalendarConnector, SourceUnreachableError, Window
 from register.domain.kinds import SyncRunStatus
 from register.domain.source import CalendarSource, ObjectFailure, SourceHealth, SyncRun
 from register.services.classification import Classifier, classifier_for
-from register.services.connector_factory import connector_for
+from register.services.connector_factory import DEFAULT_LIMITS, ConnectorLimits, connector_for
 from register.services.credentials import CredentialsError, decrypt
 from register.services.sync_apply import SourceOwner, Tally, apply_delta
 from register.services.sync_lease import (
@@ -84,6 +84,7 @@ async def sync_source(
     worker: str | None = None,
     connector_override: CalendarConnector | None = None,
     only_if_due: bool = False,
+    limits: ConnectorLimits = DEFAULT_LIMITS,
 ) -> SyncRun:
     """Sync one source and return the run's record.
 
@@ -104,7 +105,7 @@ async def sync_source(
     )
     try:
         async with lease.kept_alive():
-            return await _sync_leased(lease, settings, worker, connector_override)
+            return await _sync_leased(lease, settings, worker, connector_override, limits)
     except BaseException:
         await _quietly(lease.release(), "releasing a lease failed", source_id)
         raise
@@ -115,6 +116,7 @@ async def _sync_leased(
     settings: Settings,
     worker: str,
     connector_override: CalendarConnector | None,
+    limits: ConnectorLimits,
 ) -> SyncRun:
     source_id, moment = lease.source_id, lease.taken_at
     # Read once the lease is held: the state that the previous holder stored with its changes.
@@ -137,7 +139,7 @@ async def _sync_leased(
         timezone=timezone,
     )
     try:
-        return await _sync_run(job, settings, connector_override)
+        return await _sync_run(job, settings, connector_override, limits)
     except BaseException as error:
         interrupted = not isinstance(error, Exception)  # cancelled, or the process stopping
         finished = run.model_copy(
@@ -158,7 +160,10 @@ async def _sync_leased(
 
 
 async def _sync_run(
-    job: _Job, settings: Settings, connector_override: CalendarConnector | None
+    job: _Job,
+    settings: Settings,
+    connector_override: CalendarConnector | None,
+    limits: ConnectorLimits,
 ) -> SyncRun:
     lease, run, source, owner = job.lease, job.run, job.source, job.owner
     source_id, moment = lease.source_id, lease.taken_at
@@ -170,7 +175,7 @@ async def _sync_run(
     )
     try:
         connector = connector_override or connector_for(
-            source, decrypt(job.ciphertext, settings), job.timezone
+            source, decrypt(job.ciphertext, settings), job.timezone, limits
         )
         delta = await connector.sync(source.sync_state, window)
     except (SourceUnreachableError, CredentialsError) as error:
@@ -308,13 +313,14 @@ async def sync_sources(
     scheduled: bool = False,
     concurrency: int = 1,
     stop: asyncio.Event | None = None,
+    limits: ConnectorLimits = DEFAULT_LIMITS,
 ) -> list[SourceResult]:
     """Sync each source, `concurrency` at a time; one failing source never stops the others.
 
     A `scheduled` sync takes only sources still due, so that several workers handed the same
     due sources sync each once; a source that another worker holds or synced meanwhile is
     skipped. Once `stop` is set, no further source is started. Results come in the order of
-    `source_ids`.
+    `source_ids`. `limits` bounds the wait for each server.
     """
     results: dict[int, SourceResult] = {}
     pending = iter(enumerate(source_ids))
@@ -325,7 +331,9 @@ async def sync_sources(
                 return
             if on_start:
                 on_start(source_id)
-            results[index] = await _sync_one(source_id, settings, scheduled=scheduled)
+            results[index] = await _sync_one(
+                source_id, settings, scheduled=scheduled, limits=limits
+            )
             if on_done:
                 on_done(results[index])
 
@@ -333,9 +341,11 @@ async def sync_sources(
     return [results[index] for index in sorted(results)]
 
 
-async def _sync_one(source_id: UUID, settings: Settings, *, scheduled: bool) -> SourceResult:
+async def _sync_one(
+    source_id: UUID, settings: Settings, *, scheduled: bool, limits: ConnectorLimits
+) -> SourceResult:
     try:
-        run = await sync_source(source_id, settings, only_if_due=scheduled)
+        run = await sync_source(source_id, settings, only_if_due=scheduled, limits=limits)
     except SourceBusyError as error:
         # When scheduled, a source that another worker holds or has synced is theirs.
         return SourceResult(source_id, None, str(error), skipped=scheduled)

@@ -1,0 +1,342 @@
+"""Calendar servers that misbehave (issue 8), played by a fault-injecting proxy on 127.0.0.1 in
+front of a real Radicale, through the register's own sync service on SQLite and PostgreSQL.
+
+Each test connects one calendar twice: through the proxy (the faulty source) and directly (its
+twin, which never sees a fault, and is the other source that must go on). The calendar changes,
+the fault is switched on for one sync, then off for the next. For every fault: the faulty
+source's run records a precise error (or the failing object, when only one is at fault), the
+twin syncs, the next run recovers, and the faulty source's meetings end exactly as the twin's,
+field by field of what the calendar owns.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from uuid import UUID, uuid4
+
+import pytest
+
+from register.domain.kinds import MeetingStatus, SourceKind, SyncRunStatus
+from register.domain.source import SyncRun
+from register.services.connector_factory import ConnectorLimits
+from register.services.sources import add_source
+from register.services.sync import SourceResult, sync_sources
+from register.settings import Settings
+from register.store.repositories.meetings import list_meetings
+from register.store.repositories.sources import get_source
+from tests.faults.proxy import HUGE_NAME, Fault, FaultKind, FaultProxy
+from tests.servers import RadicaleServer, ServerCalendar
+from tests.stored import StoredRegister
+
+LIMITS = ConnectorLimits(timeout=5.0, retries=0)
+"""No retry (the retries are the contract suite's), and a wait long enough for a busy
+machine."""
+
+STALL_LIMITS = ConnectorLimits(timeout=1.0, retries=0)
+"""A stalled server costs a second, not two minutes."""
+
+
+def event(uid: str, summary: str, day: int, hour: int = 9, extra: str = "") -> str:
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Tests//Agenda//FR",
+        "BEGIN:VEVENT",
+        f"UID:{uid}",
+        "DTSTAMP:20261201T090000Z",
+        f"DTSTART;TZID=Europe/Paris:202701{day:02d}T{hour:02d}0000",
+        f"DTEND;TZID=Europe/Paris:202701{day:02d}T{hour:02d}4500",
+        f"SUMMARY:{summary}",
+        "ATTENDEE;CN=Jean Martin:mailto:jean.martin@fbv.example",
+        *([extra] if extra else []),
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return "\r\n".join(lines) + "\r\n"
+
+
+WEEKLY = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Tests//Agenda//FR\r\n"
+    "BEGIN:VEVENT\r\nUID:bureau@ville-test.example\r\nDTSTAMP:20261201T090000Z\r\n"
+    "DTSTART;TZID=Europe/Paris:20270104T090000\r\nDTEND;TZID=Europe/Paris:20270104T100000\r\n"
+    "RRULE:FREQ=WEEKLY;COUNT=4\r\nSUMMARY:Bureau municipal\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:bureau@ville-test.example\r\nDTSTAMP:20261201T090000Z\r\n"
+    "RECURRENCE-ID;TZID=Europe/Paris:20270118T090000\r\n"
+    "DTSTART;TZID=Europe/Paris:20270119T140000\r\nDTEND;TZID=Europe/Paris:20270119T150000\r\n"
+    "SUMMARY:Bureau municipal (décalé)\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+def fill(folder: Path) -> None:
+    """The calendar's first objects. Written into Radicale's storage folder, which it serves
+    as it finds it (as after an edit by another program): a PUT costs a tenth of a second,
+    and each test writes seven objects."""
+    (folder / "fbv.ics").write_text(event("fbv@ville-test.example", "RDV FBV gare", 12))
+    (folder / "bureau.ics").write_text(WEEKLY)
+    (folder / "deplace.ics").write_text(event("deplace@ville-test.example", "Point chantier", 13))
+    (folder / "annule.ics").write_text(event("annule@ville-test.example", "Visite usine", 14))
+
+
+def change(folder: Path) -> None:
+    """What happens in the calendar between two syncs: a meeting moved and renamed, one
+    deleted, one added."""
+    (folder / "deplace.ics").write_text(
+        event("deplace@ville-test.example", "Point chantier (2)", 15, 11)
+    )
+    (folder / "annule.ics").unlink()
+    (folder / "nouveau.ics").write_text(
+        event("nouveau@ville-test.example", "Fédération du BTP", 20)
+    )
+
+
+@dataclass(frozen=True)
+class Case:
+    """A fault, the status the faulty source's run then gets, and what its record must say."""
+
+    fault: Fault | None
+    status: SyncRunStatus
+    says: str
+    refuse: bool = False
+    limits: ConnectorLimits = LIMITS
+
+
+CALDAV_CASES: dict[str, Case] = {
+    "connection-refused": Case(None, SyncRunStatus.FAILED, "connection refused", refuse=True),
+    "reset-during-listing": Case(
+        Fault(FaultKind.RESET, body_contains="sync-collection"),
+        SyncRunStatus.FAILED,
+        "while listing the changes to calendar",
+    ),
+    "reset-during-data": Case(
+        Fault(FaultKind.RESET, body_contains="calendar-multiget"),
+        SyncRunStatus.FAILED,
+        "the connection was cut in the middle of the answer",
+    ),
+    "stalled-past-the-timeout": Case(
+        Fault(FaultKind.STALL), SyncRunStatus.FAILED, "no answer within 1 s", limits=STALL_LIMITS
+    ),
+    "server-error-503": Case(
+        Fault(FaultKind.SERVER_ERROR), SyncRunStatus.FAILED, "answered HTTP 503"
+    ),
+    "truncated-listing": Case(
+        Fault(FaultKind.TRUNCATE, body_contains="sync-collection"),
+        SyncRunStatus.FAILED,
+        "could not be read while listing the changes",
+    ),
+    "truncated-data": Case(
+        Fault(FaultKind.TRUNCATE, body_contains="calendar-multiget"),
+        SyncRunStatus.FAILED,
+        "could not be read while fetching the changed events",
+    ),
+    "malformed-xml-listing": Case(
+        Fault(FaultKind.CORRUPT, body_contains="sync-collection"),
+        SyncRunStatus.FAILED,
+        "sent an answer that could not be read while listing the changes",
+    ),
+    "malformed-xml-data": Case(
+        Fault(FaultKind.CORRUPT, body_contains="calendar-multiget"),
+        SyncRunStatus.FAILED,
+        "sent an answer that could not be read while fetching the changed events",
+    ),
+    "login-page-instead-of-xml": Case(
+        Fault(FaultKind.LOGIN_PAGE),
+        SyncRunStatus.FAILED,
+        "is not a WebDAV multistatus (RFC 4918 §13) but text/html",
+    ),
+    "calendar-data-not-icalendar": Case(
+        Fault(FaultKind.NOT_ICALENDAR, body_contains="calendar-multiget"),
+        SyncRunStatus.PARTIAL,
+        "not iCalendar",
+    ),
+    "event-of-50-mb": Case(Fault(FaultKind.HUGE_EVENT), SyncRunStatus.PARTIAL, "larger than 8 MB"),
+}
+
+ICS_CASES: dict[str, Case] = {
+    "connection-refused": Case(None, SyncRunStatus.FAILED, "connection refused", refuse=True),
+    "reset": Case(Fault(FaultKind.RESET), SyncRunStatus.FAILED, "connection reset by peer"),
+    "stalled-past-the-timeout": Case(
+        Fault(FaultKind.STALL), SyncRunStatus.FAILED, "no answer within 1 s", limits=STALL_LIMITS
+    ),
+    "server-error-503": Case(
+        Fault(FaultKind.SERVER_ERROR), SyncRunStatus.FAILED, "the server answered 503"
+    ),
+    "truncated": Case(Fault(FaultKind.TRUNCATE), SyncRunStatus.FAILED, "END:VCALENDAR is missing"),
+    "body-not-icalendar": Case(
+        Fault(FaultKind.NOT_ICALENDAR),
+        SyncRunStatus.FAILED,
+        "did not return an iCalendar feed: not valid iCalendar: it begins with '<html>",
+    ),
+    "feed-of-50-mb": Case(
+        Fault(FaultKind.HUGE_EVENT), SyncRunStatus.FAILED, "sent more than 20 MB"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Twins:
+    """One calendar connected through the proxy (`faulty`) and directly (`twin`)."""
+
+    calendar: ServerCalendar
+    folder: Path
+    faulty: UUID
+    twin: UUID
+
+
+async def connect_twins(
+    kind: SourceKind,
+    stored: StoredRegister,
+    radicale: RadicaleServer,
+    proxy: FaultProxy,
+    settings: Settings,
+) -> Twins:
+    calendar = radicale.make_calendar(f"agenda-{uuid4().hex[:10]}", "Agenda de Marie Durand")
+    folder = radicale.collection_folder(calendar)
+    fill(folder)
+    sources = []
+    for official, base in ((stored.owner, proxy.url), (stored.colleague, radicale.base_url)):
+        source = await add_source(
+            official,
+            kind=kind,
+            url=base + calendar.path,
+            username=radicale.username,
+            password=radicale.password,
+            settings=settings,
+        )
+        sources.append(source.id)
+    return Twins(calendar, folder, *sources)
+
+
+async def calendar_view(stored: StoredRegister, source_id: UUID) -> dict[tuple[str, str], Any]:
+    """A source's meetings by occurrence key, with what the calendar owns of each."""
+    meetings = await list_meetings(stored.authority.id, limit=1000)
+    return {
+        (m.source.uid, m.source.recurrence_id): (
+            m.when,
+            m.status,
+            m.calendar,
+            m.classification.kind,
+        )
+        for m in meetings
+        if m.source is not None and m.source.source_id == source_id
+    }
+
+
+async def sync_both(
+    twins: Twins, settings: Settings, limits: ConnectorLimits = LIMITS
+) -> tuple[SyncRun, SyncRun]:
+    results = await sync_sources([twins.faulty, twins.twin], settings, limits=limits, concurrency=2)
+    faulty, twin = (_run(result) for result in results)
+    assert twin.status is SyncRunStatus.SUCCEEDED, twin.error  # the other source goes on
+    return faulty, twin
+
+
+def _run(result: SourceResult) -> SyncRun:
+    assert result.run is not None, result.error  # no bug escaped the run's record
+    return result.run
+
+
+async def check_fault(  # noqa: PLR0917 - the test's fixtures, handed on
+    case: Case,
+    kind: SourceKind,
+    stored: StoredRegister,
+    radicale: RadicaleServer,
+    proxy: FaultProxy,
+    settings: Settings,
+) -> SyncRun:
+    """Sync, change the calendar, sync under the fault, sync again without it; returns the
+    run under the fault, once every common check has passed."""
+    twins = await connect_twins(kind, stored, radicale, proxy, settings)
+    first, _ = await sync_both(twins, settings)
+    assert first.status is SyncRunStatus.SUCCEEDED, first.error
+    before = await calendar_view(stored, twins.faulty)
+    assert len(before) == 7
+    change(twins.folder)
+
+    if case.refuse:
+        with proxy.refusing():
+            faulty, _ = await sync_both(twins, settings, case.limits)
+    else:
+        assert case.fault is not None
+        with proxy.faulty(case.fault):
+            faulty, _ = await sync_both(twins, settings, case.limits)
+        assert proxy.faults_served() >= 1
+
+    assert faulty.status is case.status, faulty
+    found = await get_source(twins.faulty)
+    assert found is not None
+    health = found[0].health
+    if case.status is SyncRunStatus.FAILED:
+        assert case.says in faulty.error
+        assert health.consecutive_failures == 1
+        assert health.last_error == faulty.error
+        # A failed run changes no meeting.
+        assert await calendar_view(stored, twins.faulty) == before
+    else:
+        assert faulty.failures, faulty
+        assert all(case.says in failure.message for failure in faulty.failures)
+        assert health.healthy
+
+    recovered, _ = await sync_both(twins, settings)
+    assert recovered.status is SyncRunStatus.SUCCEEDED, recovered
+    after = await calendar_view(stored, twins.faulty)
+    assert after == await calendar_view(stored, twins.twin)
+    assert after[("annule@ville-test.example", "")][1] is MeetingStatus.CANCELLED
+    assert after[("nouveau@ville-test.example", "")][2].summary == "Fédération du BTP"
+    found = await get_source(twins.faulty)
+    assert found is not None
+    assert found[0].health.healthy
+    return faulty
+
+
+@pytest.mark.parametrize("name", sorted(CALDAV_CASES))
+async def test_a_caldav_fault_is_recorded_and_the_next_run_recovers(
+    name: str,
+    stored: StoredRegister,
+    radicale: RadicaleServer,
+    proxy: FaultProxy,
+    settings: Settings,
+) -> None:
+    faulty = await check_fault(
+        CALDAV_CASES[name], SourceKind.CALDAV, stored, radicale, proxy, settings
+    )
+    if name == "event-of-50-mb":
+        assert [failure.href.rsplit("/", 1)[1] for failure in faulty.failures] == [HUGE_NAME]
+        assert faulty.counts.new == 1  # the others arrived all the same
+    if name == "calendar-data-not-icalendar":
+        failed = sorted(failure.href.rsplit("/", 1)[1] for failure in faulty.failures)
+        assert failed == ["deplace.ics", "nouveau.ics"]
+
+
+@pytest.mark.parametrize("name", sorted(ICS_CASES))
+async def test_an_ics_feed_fault_is_recorded_and_the_next_run_recovers(
+    name: str,
+    stored: StoredRegister,
+    radicale: RadicaleServer,
+    proxy: FaultProxy,
+    settings: Settings,
+) -> None:
+    await check_fault(ICS_CASES[name], SourceKind.ICS, stored, radicale, proxy, settings)
+
+
+async def test_a_sync_token_the_server_forgot_costs_an_etag_comparison_not_a_meeting(
+    stored: StoredRegister,
+    radicale: RadicaleServer,
+    proxy: FaultProxy,
+    settings: Settings,
+) -> None:
+    twins = await connect_twins(SourceKind.CALDAV, stored, radicale, proxy, settings)
+    await sync_both(twins, settings)
+    change(twins.folder)
+    radicale.forget_sync_tokens(twins.calendar)
+    proxy.seen.clear()
+
+    faulty, _ = await sync_both(twins, settings)
+
+    assert faulty.status is SyncRunStatus.SUCCEEDED
+    # Refused (DAV:valid-sync-token), then every ETag listed, then only the changed fetched.
+    assert [seen.method for seen in proxy.seen] == ["REPORT", "PROPFIND", "REPORT"]
+    assert (faulty.counts.new, faulty.counts.changed, faulty.counts.cancelled) == (1, 1, 1)
+    assert await calendar_view(stored, twins.faulty) == await calendar_view(stored, twins.twin)
+    again, _ = await sync_both(twins, settings)
+    assert again.status is SyncRunStatus.SUCCEEDED
+    assert [seen.method for seen in proxy.seen[3:]] == ["REPORT"]  # a new token, one request
