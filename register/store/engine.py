@@ -11,8 +11,10 @@ from piccolo.engine.sqlite import SQLiteEngine
 from piccolo.table import Table
 
 from register.settings import Settings
+from register.store.sqlite_busy import PatientSQLiteEngine
 
 POSTGRES_SCHEMES = frozenset({"postgres", "postgresql"})
+POSTGRES_CONNECT_TIMEOUT = 10.0
 
 
 class ConfigurationError(ValueError):
@@ -28,9 +30,13 @@ def make_engine(settings: Settings) -> Engine[Any]:
                 f"DATABASE_URL must start with postgresql:// (got {scheme or 'no scheme'}://); "
                 "leave it unset to use the embedded SQLite database."
             )
-        return PostgresEngine(config={"dsn": settings.database_url}, log_queries=False)
-    # A generous timeout: SQLite writers queue on the database lock instead of failing at once.
-    return SQLiteEngine(path=str(settings.sqlite_path), timeout=30)
+        # A bounded connection timeout: with the server unreachable, requests get their 503
+        # within seconds instead of asyncpg's default minute.
+        return PostgresEngine(
+            config={"dsn": settings.database_url, "timeout": POSTGRES_CONNECT_TIMEOUT},
+            log_queries=False,
+        )
+    return PatientSQLiteEngine(path=str(settings.sqlite_path))
 
 
 def engine_name(engine: Engine[Any]) -> str:

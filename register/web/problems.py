@@ -5,9 +5,18 @@ the list of `errors`; an unexpected failure is logged with its traceback and ans
 500 that reveals nothing of the internals.
 """
 
+import sqlite3
+import traceback
+from socket import gaierror
 from typing import Any
 
 import structlog
+from asyncpg.exceptions import (
+    InternalClientError,
+    OperatorInterventionError,
+    PostgresConnectionError,
+    TooManyConnectionsError,
+)
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Template
@@ -112,7 +121,45 @@ def http_exception_handler(request: Request[Any, Any, Any], exc: HTTPException) 
     return problem(request, exc.status_code, detail, errors=errors, headers=exc.headers)
 
 
+_UNAVAILABLE = (
+    PostgresConnectionError,  # refused, reset, closed in the middle of a query
+    OperatorInterventionError,  # "the database system is starting up / shutting down"
+    TooManyConnectionsError,
+    # A pooled connection whose server went away while it was idle fails its next query with
+    # "cannot switch to state …; another operation is in progress"; the pool then replaces it.
+    InternalClientError,
+)
+_NETWORK = (ConnectionError, TimeoutError, gaierror)
+"""Failures of any connection: the database's only when raised inside its driver."""
+_DRIVERS = ("/asyncpg/", "/aiosqlite/", "/piccolo/engine/")
+_SQLITE_UNAVAILABLE = ("database is locked", "database table is locked", "unable to open")
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """Whether `error` (or what caused it) means the database cannot answer right now, which
+    is worth a retry later, rather than a bug."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, _UNAVAILABLE):
+            return True
+        if isinstance(error, _NETWORK) and _raised_in_driver(error):
+            return True
+        if isinstance(error, sqlite3.OperationalError) and str(error).startswith(
+            _SQLITE_UNAVAILABLE
+        ):
+            return True
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return False
+
+
+def _raised_in_driver(error: BaseException) -> bool:
+    frames = traceback.extract_tb(error.__traceback__)
+    return any(part in frame.filename for frame in frames for part in _DRIVERS)
+
+
 def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if database_unavailable(exc):
+        return database_unavailable_handler(request, exc)
     _log.error("unhandled error", path=request.url.path, method=request.method, exc_info=exc)
     return problem(
         request,
