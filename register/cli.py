@@ -571,6 +571,7 @@ def main(argv: list[str] | None = None) -> NoReturn:
 # module, which adds them to `cli` when imported.
 import register.cli_backup  # noqa: E402
 import register.cli_directory  # noqa: E402
+import register.cli_keys  # noqa: E402
 import register.cli_log  # noqa: E402
 import register.cli_report  # noqa: E402
 import register.cli_retention  # noqa: E402

@@ -43,8 +43,17 @@ def _key(settings: Settings, *, create: bool) -> bytes:
     return key
 
 
+def current_key(settings: Settings) -> bytes:
+    """The key stored credentials are encrypted with (CredentialsError when there is none)."""
+    return _key(settings, create=False)
+
+
 def _fernet(settings: Settings, *, create: bool) -> Fernet:
-    key = _key(settings, create=create)
+    return fernet_of(_key(settings, create=create))
+
+
+def fernet_of(key: bytes) -> Fernet:
+    """A Fernet for `key`, or a CredentialsError saying what a valid key looks like."""
     try:
         return Fernet(key)
     except ValueError as error:
