@@ -194,3 +194,80 @@ async def _world_with_colleague_meeting() -> StaffWorld:
         )
     )
     return world
+
+
+API_EXTRA = (
+    "/api/v1/meetings?format=csv",
+    "/api/v1/officials?format=csv",
+    "/api/v1/organisations?format=csv",
+    f"/api/v1/meetings/{'0' * 8}-0000-4000-8000-{'0' * 12}",  # a problem-details 404
+    "/api/v1/meetings?since=not-a-date",  # a problem-details 400
+)
+STAFF_ONLY = (
+    "RDV FBV gare",  # calendar titles, descriptions and addresses stay in the back office
+    "Texte privé de l'agenda",
+    "@ville-test.example",
+    "@fbv.example",
+    "$argon2",
+    "lock_version",
+)
+
+
+@pytest.mark.parametrize("migrated_engine", ["sqlite"], indirect=True)
+async def test_a_staff_session_changes_nothing_on_the_public_api(
+    db: Engine, tmp_path: object
+) -> None:
+    """The API under /api/v1 is public: every role's session cookie gets the anonymous answers,
+    byte for byte, and no answer holds staff-only data (drafts, calendar text, accounts)."""
+    from datetime import UTC, datetime
+    from pathlib import Path
+
+    from register.settings import Settings
+    from register.web import create_app
+    from tests.published import publish_meeting
+
+    world = await store_staff_world()
+    await publish_meeting(world.own, datetime(2026, 3, 2, 9, tzinfo=UTC))
+    app = create_app(Settings(data_dir=Path(str(tmp_path))), engine=db)
+    values = {
+        "meeting_id": str(world.own_meeting.id),  # a draft: not found, for everyone
+        "official_id": str(world.own.owner.id),
+        "organisation_id": str(world.own.representative.id),
+    }
+    paths = list(API_EXTRA)
+    for route in app.routes:
+        if route.path.startswith("/api/v1"):
+            path = route.path
+            for name in route.path_parameters:  # type: ignore[attr-defined]
+                path = path.split("{")[0] + values[name] + path.split("}", 1)[1]
+            paths.append(path)
+
+    answers: dict[str, dict[str, tuple[int, str, bytes]]] = {}
+    for role in ("anonymous", "admin", "editor", "official"):
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://register.test"
+        ) as client:
+            if role != "anonymous":
+                await log_in(client, role)
+                assert client.cookies, "logged in, with a session cookie"
+            answers[role] = {}
+            for path in paths:
+                answer = await client.get(path)
+                assert "set-cookie" not in answer.headers, (role, path)
+                answers[role][path] = (
+                    answer.status_code,
+                    answer.headers["content-type"],
+                    answer.content,
+                )
+
+    anonymous = answers["anonymous"]
+    assert {status for status, _, _ in anonymous.values()} == {200, 400, 404}
+    assert anonymous[f"/api/v1/meetings/{world.own_meeting.id}"][0] == 404  # drafts stay out
+    for role, seen in answers.items():
+        assert seen == anonymous, f"a {role} session changed an API answer"
+    everything = b"\n".join(body for _, _, body in anonymous.values()).decode()
+    assert str(world.own.owner.id) in everything  # the published meeting is there
+    for text in (*STAFF_ONLY, str(world.other_meeting.id)):
+        assert text not in everything, text
+    for username in ("admin", "editor", "colleague"):
+        assert f'"{username}"' not in everything
