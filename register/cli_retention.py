@@ -17,9 +17,11 @@ def purge_command(data_dir: Path | None, database_url: str | None, dry_run: bool
     """Purge the private data (calendar text, attendees, draft record) of meetings never
     published that are older than their authority's retention period. Published records and
     the publication log are never touched."""
+    from register.logs import configure_logging
     from register.services.retention import purge_expired
 
     settings = _configure(data_dir, database_url)
+    configure_logging(settings)  # to standard error, which keeps standard output the report's
 
     async def purge() -> Any:
         await _open_database(settings)

@@ -92,16 +92,6 @@ async def test_a_register_is_restored_row_for_row_and_its_log_verifies_and_goes_
     assert await verify_log() == (6, [])
 
 
-async def test_a_forced_restore_replaces_what_the_database_held(db: Engine, tmp_path: Path) -> None:
-    stored = await _populated()
-    await _backup(tmp_path / "register.backup")
-    await publish_meeting(stored, NOW + timedelta(days=9))
-    result = await restore_backup(tmp_path / "register.backup", force=True)
-    assert result.backup.rows["meeting"] == 6
-    assert len(await meetings.list_meetings(stored.authority.id)) == 6
-    assert (result.log_checked, result.log_problems) == (5, [])
-
-
 def _rewrite(path: Path, edit: Callable[[list[bytes]], list[bytes]], *, checksum: bool) -> Path:
     """A copy of the backup with its lines edited, and its checksum recomputed if `checksum`
     (as someone who knows the format would)."""
@@ -125,10 +115,10 @@ def _newer_schema(lines: list[bytes]) -> list[bytes]:
     return [(json.dumps(header) + "\n").encode(), *lines[1:]]
 
 
-async def test_a_damaged_altered_truncated_or_newer_backup_is_refused_and_nothing_written(
+async def test_a_damaged_altered_truncated_or_newer_backup_is_refused_and_force_replaces(
     db: Engine, tmp_path: Path
 ) -> None:
-    await _populated()
+    stored = await _populated()
     good = tmp_path / "register.backup"
     await _backup(good)
     await table_rows.empty_every_table()
@@ -163,4 +153,10 @@ async def test_a_damaged_altered_truncated_or_newer_backup_is_refused_and_nothin
         with pytest.raises(BackupError, match=message):
             await restore_backup(path)
         assert await table_rows.non_empty_tables() == [], path
+
+    # --force replaces whatever the database holds.
     assert (await restore_backup(good)).log_problems == []
+    await publish_meeting(stored, NOW + timedelta(days=9))
+    replaced = await restore_backup(good, force=True)
+    assert (replaced.log_checked, replaced.log_problems) == (5, [])
+    assert len(await meetings.list_meetings(stored.authority.id)) == 6

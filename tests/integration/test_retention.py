@@ -1,6 +1,6 @@
 """The retention policy on both engines, with a fixed clock: meetings never published lose their
 private data once past their authority's period; published records and the log stay as they
-were; the scheduled job applies it."""
+were; the scheduled job and `register purge` apply it."""
 
 import asyncio
 from datetime import UTC, datetime, timedelta
@@ -14,12 +14,15 @@ from register.domain.meeting import TimeSpan
 from register.services.retention import purge_expired
 from register.services.schedule import run_schedule
 from register.settings import Settings
+from register.store.engine import make_engine
+from register.store.migrate import migrate
 from register.store.repositories import authorities, meetings, officials
 from register.store.repositories.audit import events_for
 from register.store.repositories.public_register import public_register_is_current
 from register.store.repositories.publication_log import verify_log
 from register.store.repositories.retention import set_retention_days
 from tests import factories
+from tests.cli.test_backup_cli import Invoke, invoke  # noqa: F401 - a fixture
 from tests.published import publish_meeting
 from tests.stored import store_register
 
@@ -127,3 +130,35 @@ async def test_the_scheduled_job_applies_the_policy(db: Engine, tmp_path: Path) 
     purged = await meetings.get_meeting(old_draft.id)
     assert purged is not None
     assert purged.calendar == CalendarData()
+
+
+def test_the_commands_set_a_period_and_show_what_a_purge_would_do(
+    tmp_path: Path,
+    invoke: Invoke,  # noqa: F811 - the fixture imported above
+) -> None:
+    data = tmp_path / "data"
+    asyncio.run(_old_draft_in_a_new_register(Settings(data_dir=data)))
+
+    set_period = invoke("retention", "ville-test", "--days", "30", "--data-dir", str(data))
+    dry_run = invoke("purge", "--dry-run", "--data-dir", str(data))
+    purged = invoke("purge", "--data-dir", str(data))
+
+    assert set_period.status == 0, set_period.stderr
+    assert set_period.stdout == "ville-test: 30 days (own)\n"
+    assert dry_run.status == 0, dry_run.stderr
+    assert dry_run.stdout.startswith("ville-test: would purge 1 meeting(s) never published ")
+    assert dry_run.stdout.endswith(" (30 days)\n")
+    assert purged.stdout.startswith("ville-test: purged 1 meeting(s) never published ")
+    assert "retention policy applied" in purged.stderr  # the log, apart from the report
+
+
+async def _old_draft_in_a_new_register(settings: Settings) -> None:
+    await migrate(make_engine(settings))
+    stored = await store_register()
+    await meetings.add_meeting(
+        factories.meeting(
+            stored.authority.id,
+            stored.owner.id,
+            when=TimeSpan(starts_at=LONG_AGO, ends_at=LONG_AGO + timedelta(hours=1)),
+        )
+    )
