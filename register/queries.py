@@ -13,7 +13,7 @@ import json
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -107,6 +107,24 @@ class MeetingPage(BaseModel):
     next_cursor: str | None
 
 
+class StoredVersion(NamedTuple):
+    """One public version as the register stores it: its payload (the public record, with
+    `publication`) as canonical JSON, validated when it was published, and when it was
+    published. The API writes it out without validating it again; `published()` makes it a
+    `PublishedMeeting` for pages and feeds."""
+
+    body: str
+    recorded_at: datetime
+    log_seq: int
+    first_published_at: datetime
+
+
+class StoredPage(NamedTuple):
+    items: list[StoredVersion]
+    total: int
+    next_cursor: str | None
+
+
 class RegisterSummary(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -127,12 +145,22 @@ class RegisterVersion(BaseModel):
     """The chain's head: it names the whole log's content, whatever database it is in."""
 
 
-def _published(row: dict[str, Any]) -> PublishedMeeting:
-    payload = json.loads(row["body"])
+def published(stored: StoredVersion) -> PublishedMeeting:
+    """The stored version as the domain's validated model."""
+    payload = json.loads(stored.body)
     publication = Publication.model_validate(payload.pop("publication"))
     return PublishedMeeting(
         record=PublicRecord.model_validate(payload),
         publication=publication,
+        recorded_at=stored.recorded_at,
+        log_seq=stored.log_seq,
+        first_published_at=stored.first_published_at,
+    )
+
+
+def _stored(row: dict[str, Any]) -> StoredVersion:
+    return StoredVersion(
+        body=row["body"],
         recorded_at=_aware(row["published_at"]),
         log_seq=row["log_seq"],
         first_published_at=_aware(row["first_published_at"]),
@@ -150,11 +178,27 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), tzinfo=REGISTER_ZONE).astimezone(UTC)
 
 
+def _words_condition(words: list[str]) -> list[Any]:
+    """Every word starts a word of the search text. On SQLite, a prefix query of its full-text
+    index (`public_meeting_fts`, whose tokens are exactly the normalised words); on PostgreSQL,
+    `LIKE '% word%'` (the text starts with a space)."""
+    if str(PublicMeeting._meta.db.engine_type) == "sqlite":
+        query = " ".join(f'"{word}"*' for word in words)  # words are [0-9a-z]+: nothing to escape
+        return [
+            WhereRaw(
+                "public_meeting.rowid IN (SELECT rowid FROM public_meeting_fts "
+                "WHERE public_meeting_fts MATCH {})",
+                query,
+            )
+        ]
+    return [PublicMeeting.search_text.like(f"% {word}%") for word in words]
+
+
 def filter_conditions(filters: MeetingFilter) -> list[Where | WhereRaw | Any]:
     found: list[Any] = []
-    if filters.q:
-        for word in tokens(filters.q)[:12]:
-            found.append(PublicMeeting.search_text.like(f"% {word}%"))
+    words = tokens(filters.q or "")[:12]
+    if words:
+        found.extend(_words_condition(words))
     if filters.authority:
         found.append(PublicMeeting.authority == filters.authority)
     if filters.official:
@@ -226,6 +270,46 @@ async def count_meetings(filters: MeetingFilter) -> int:
     return int(await query)
 
 
+_PAGE_COLUMNS = (
+    PublicMeeting.id,
+    PublicMeeting.starts_at,
+    PublicMeeting.published_at,
+    PublicMeeting.first_published_at,
+    PublicMeeting.log_seq,
+    PublicMeeting.body,
+)
+"""What a list reads: the payload, its publication times, and the keys of the sort orders."""
+
+
+def _matching(filters: MeetingFilter, sort: MeetingSort, cursor: str | None) -> Any:
+    query = PublicMeeting.select(*_PAGE_COLUMNS)
+    for condition in filter_conditions(filters):
+        query = query.where(condition)
+    if cursor:
+        query = query.where(_after(sort, cursor))
+    return _ordered(query, sort)
+
+
+async def search_stored(
+    filters: MeetingFilter,
+    *,
+    sort: MeetingSort = MeetingSort.NEWEST,
+    limit: int = 50,
+    cursor: str | None = None,
+) -> StoredPage:
+    """One page of the published meetings that match, as stored, and how many match in all."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
+    rows = await _matching(filters, sort, cursor).limit(limit + 1)
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return StoredPage(
+        items=[_stored(row) for row in rows],
+        total=await count_meetings(filters),
+        next_cursor=_cursor(sort, rows[-1]) if more and rows else None,
+    )
+
+
 async def search_meetings(
     filters: MeetingFilter,
     *,
@@ -234,50 +318,60 @@ async def search_meetings(
     cursor: str | None = None,
 ) -> MeetingPage:
     """One page of the published meetings that match, and how many match in all."""
-    if not 1 <= limit <= MAX_LIMIT:
-        raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
-    query = PublicMeeting.select()
-    for condition in filter_conditions(filters):
-        query = query.where(condition)
-    if cursor:
-        query = query.where(_after(sort, cursor))
-    rows = await _ordered(query, sort).limit(limit + 1)
-    more = len(rows) > limit
-    rows = rows[:limit]
+    page = await search_stored(filters, sort=sort, limit=limit, cursor=cursor)
     return MeetingPage(
-        items=[_published(row) for row in rows],
-        total=await count_meetings(filters),
-        next_cursor=_cursor(sort, rows[-1]) if more and rows else None,
+        items=[published(item) for item in page.items],
+        total=page.total,
+        next_cursor=page.next_cursor,
     )
+
+
+async def iter_stored(
+    filters: MeetingFilter, *, sort: MeetingSort = MeetingSort.NEWEST, batch: int = 1000
+) -> AsyncIterator[StoredVersion]:
+    """Every matching meeting as stored, a batch at a time (flat memory for exports)."""
+    cursor = None
+    while True:
+        rows = await _matching(filters, sort, cursor).limit(batch)
+        for row in rows:
+            yield _stored(row)
+        if len(rows) < batch:
+            return
+        cursor = _cursor(sort, rows[-1])
 
 
 async def iter_meetings(
     filters: MeetingFilter, *, sort: MeetingSort = MeetingSort.NEWEST, batch: int = 1000
 ) -> AsyncIterator[PublishedMeeting]:
     """Every matching meeting, a batch at a time (flat memory for exports, dumps and feeds)."""
-    cursor = None
-    while True:
-        page_query = PublicMeeting.select()
-        for condition in filter_conditions(filters):
-            page_query = page_query.where(condition)
-        if cursor:
-            page_query = page_query.where(_after(sort, cursor))
-        rows = await _ordered(page_query, sort).limit(batch)
-        for row in rows:
-            yield _published(row)
-        if len(rows) < batch:
-            return
-        cursor = _cursor(sort, rows[-1])
+    async for stored in iter_stored(filters, sort=sort, batch=batch):
+        yield published(stored)
+
+
+async def stored_meeting(meeting_id: UUID) -> StoredVersion | None:
+    """The current public version of a meeting as stored, or None if it was never published."""
+    row = await PublicMeeting.select(*_PAGE_COLUMNS).where(PublicMeeting.id == meeting_id).first()
+    return None if row is None else _stored(row)
 
 
 async def published_meeting(meeting_id: UUID) -> PublishedMeeting | None:
     """The current public version of a meeting, or None if it was never published."""
-    row = await PublicMeeting.select().where(PublicMeeting.id == meeting_id).first()
-    return None if row is None else _published(row)
+    stored = await stored_meeting(meeting_id)
+    return None if stored is None else published(stored)
 
 
-async def meeting_history(meeting_id: UUID) -> list[PublishedMeeting]:
-    """Every public version of a meeting, oldest first, from the publication log."""
+def _logged(row: dict[str, Any], first_published_at: Any) -> StoredVersion:
+    """The version a publication-log entry published."""
+    return StoredVersion(
+        body=json.dumps(json.loads(row["body"])["payload"]),
+        recorded_at=_aware(row["recorded_at"]),
+        log_seq=row["seq"],
+        first_published_at=_aware(first_published_at),
+    )
+
+
+async def stored_history(meeting_id: UUID) -> list[StoredVersion]:
+    """Every public version of a meeting as stored, oldest first, from the publication log."""
     current = (
         await PublicMeeting.select(PublicMeeting.first_published_at)
         .where(PublicMeeting.id == meeting_id)
@@ -292,17 +386,12 @@ async def meeting_history(meeting_id: UUID) -> list[PublishedMeeting]:
         .where(PublicationEntry.meeting == meeting_id)
         .order_by(PublicationEntry.seq)
     )
-    return [
-        _published(
-            {
-                "body": json.dumps(json.loads(row["body"])["payload"]),
-                "published_at": row["recorded_at"],
-                "log_seq": row["seq"],
-                "first_published_at": current["first_published_at"],
-            }
-        )
-        for row in rows
-    ]
+    return [_logged(row, current["first_published_at"]) for row in rows]
+
+
+async def meeting_history(meeting_id: UUID) -> list[PublishedMeeting]:
+    """Every public version of a meeting, oldest first, from the publication log."""
+    return [published(stored) for stored in await stored_history(meeting_id)]
 
 
 async def log_entries(filters: MeetingFilter, *, limit: int = 50) -> list[PublishedMeeting]:
@@ -326,17 +415,7 @@ async def log_entries(filters: MeetingFilter, *, limit: int = 50) -> list[Publis
             PublicMeeting.id, PublicMeeting.first_published_at
         ).where(PublicMeeting.id.is_in([row["meeting"] for row in rows] or [None]))
     }
-    return [
-        _published(
-            {
-                "body": json.dumps(json.loads(row["body"])["payload"]),
-                "published_at": row["recorded_at"],
-                "log_seq": row["seq"],
-                "first_published_at": firsts.get(row["meeting"], row["recorded_at"]),
-            }
-        )
-        for row in rows
-    ]
+    return [published(_logged(row, firsts.get(row["meeting"], row["recorded_at"]))) for row in rows]
 
 
 def log_action(meeting: PublishedMeeting) -> LogAction:

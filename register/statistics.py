@@ -15,11 +15,13 @@ import json
 import statistics
 from collections import Counter
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 from uuid import UUID
 
 from piccolo.query.functions.aggregate import Count, Max
 from piccolo.query.mixins import OrderByRaw
+from piccolo.querystring import QueryString
 from pydantic import BaseModel, ConfigDict
 
 from register.domain.kinds import PublicationState
@@ -102,6 +104,21 @@ def _standing(filters: MeetingFilter) -> Any:
     return query
 
 
+def _of_standing(filters: MeetingFilter) -> Any:
+    """The condition on `public_meeting_organisation` that its meeting matches and stands.
+
+    Without filters, "not one of the few withdrawn meetings" rather than "one of the hundreds of
+    thousands standing": the same rows, without building the set of every standing meeting.
+    """
+    if filters.is_empty:
+        return PublicMeetingOrganisation.meeting.not_in(
+            PublicMeeting.select(PublicMeeting.id).where(
+                PublicMeeting.state == PublicationState.WITHDRAWN.value
+            )
+        )
+    return PublicMeetingOrganisation.meeting.is_in(_standing(filters))
+
+
 def _where_standing(query: Any, filters: MeetingFilter) -> Any:
     query = query.where(PublicMeeting.state != PublicationState.WITHDRAWN.value)
     for condition in filter_conditions(filters):
@@ -109,11 +126,56 @@ def _where_standing(query: Any, filters: MeetingFilter) -> Any:
     return query
 
 
-def _aware(value: Any) -> datetime:
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    if not isinstance(moment, datetime):
-        raise TypeError(f"not a time: {value!r}")
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+def _where_matching(query: Any, filters: MeetingFilter, *, withdrawn: bool = False) -> Any:
+    """`query` over the matching meetings (withdrawn ones included), or over the withdrawn
+    ones only: figures are counted as "all matches minus the withdrawn", because an index on
+    the filter's column and the date answers the first without reading the table, and the
+    withdrawn are few."""
+    if withdrawn:
+        query = query.where(PublicMeeting.state == PublicationState.WITHDRAWN.value)
+    for condition in filter_conditions(filters):
+        query = query.where(condition)
+    return query
+
+
+def _on_postgres() -> bool:
+    return str(PublicMeeting._meta.db.engine_type) == "postgres"
+
+
+def _month_key() -> QueryString:
+    """A meeting's month in Paris, or on SQLite (which knows no time zones) its UTC month, or
+    its UTC hour from 22:00 on: Paris is one or two hours ahead of UTC, so only those hours
+    can fall in the next Paris day (and month). A few hundred groups, not a row per meeting."""
+    if _on_postgres():
+        return QueryString("to_char(starts_at AT TIME ZONE 'Europe/Paris', 'YYYY-MM')")
+    return QueryString(
+        "CASE WHEN substr(starts_at, 12, 2) >= '22' THEN substr(starts_at, 1, 13) "
+        "ELSE substr(starts_at, 1, 7) END"
+    )
+
+
+@lru_cache(maxsize=4096)
+def _paris_month(key: str) -> str:
+    """The Paris month of a `_month_key`: a month as it is, an UTC hour converted (Paris is a
+    whole number of hours off UTC, so every instant of an hour falls in the same month)."""
+    if len(key) == 7:
+        return key
+    moment = datetime(int(key[:4]), int(key[5:7]), int(key[8:10]), int(key[11:13]), tzinfo=UTC)
+    return moment.astimezone(REGISTER_ZONE).strftime("%Y-%m")
+
+
+async def _per_month(filters: MeetingFilter, *, withdrawn: bool) -> Counter[str]:
+    rows = await _where_matching(
+        PublicMeeting.select(_month_key().as_alias("month"), Count(alias="n")).group_by(
+            QueryString("month")
+        ),
+        filters,
+        withdrawn=withdrawn,
+    )
+    counts: Counter[str] = Counter()
+    for row in rows:
+        counts[_paris_month(row["month"])] += row["n"]
+    return counts
 
 
 def _months_between(first: str, last: str) -> list[str]:
@@ -127,11 +189,12 @@ def _months_between(first: str, last: str) -> list[str]:
 
 async def meetings_per_month(filters: MeetingFilter) -> list[MonthCount]:
     """Meetings per calendar month of their start (Paris time), every month from the first to
-    the last included, empty ones as zeros."""
-    rows = await _where_standing(PublicMeeting.select(PublicMeeting.starts_at), filters)
-    counts = Counter(
-        _aware(row["starts_at"]).astimezone(REGISTER_ZONE).strftime("%Y-%m") for row in rows
-    )
+    the last included, empty ones as zeros.
+
+    Counted by the database (`_month_key`), all matches minus the withdrawn."""
+    counts = await _per_month(filters, withdrawn=False)
+    counts.subtract(await _per_month(filters, withdrawn=True))
+    counts = +counts
     if not counts:
         return []
     return [
@@ -141,23 +204,22 @@ async def meetings_per_month(filters: MeetingFilter) -> list[MonthCount]:
 
 
 async def register_figures(filters: MeetingFilter) -> RegisterFigures:
-    standing = _standing(filters)
-    organisations = (
-        await PublicMeetingOrganisation.select(PublicMeetingOrganisation.organisation)
-        .where(PublicMeetingOrganisation.meeting.is_in(standing))
-        .distinct()
-    )
-    officials = await _where_standing(
-        PublicMeeting.select(PublicMeeting.official).distinct(), filters
-    )
-    registered = await _where_standing(
-        PublicMeeting.count().where(PublicMeeting.hatvp_registered.eq(True)), filters
+    organisations = await PublicMeetingOrganisation.select(
+        QueryString("COUNT(DISTINCT organisation)").as_alias("n")
+    ).where(_of_standing(filters))
+    figures = await _where_standing(
+        PublicMeeting.select(
+            Count(alias="meetings"),
+            QueryString("COUNT(DISTINCT official)").as_alias("officials"),
+            QueryString("SUM(CASE WHEN hatvp_registered THEN 1 ELSE 0 END)").as_alias("registered"),
+        ),
+        filters,
     )
     return RegisterFigures(
-        meetings=await _where_standing(PublicMeeting.count(), filters),
-        organisations=len(organisations),
-        officials=len(officials),
-        hatvp_registered_meetings=registered,
+        meetings=figures[0]["meetings"],
+        organisations=organisations[0]["n"],
+        officials=figures[0]["officials"],
+        hatvp_registered_meetings=figures[0]["registered"] or 0,
     )
 
 
@@ -170,7 +232,7 @@ async def top_organisations(filters: MeetingFilter, *, limit: int = 10) -> list[
             PublicMeetingOrganisation.hatvp_registered,
             Count(alias="n"),
         )
-        .where(PublicMeetingOrganisation.meeting.is_in(_standing(filters)))
+        .where(_of_standing(filters))
         .group_by(
             PublicMeetingOrganisation.organisation,
             PublicMeetingOrganisation.name,
@@ -179,17 +241,25 @@ async def top_organisations(filters: MeetingFilter, *, limit: int = 10) -> list[
         .order_by(OrderByRaw("n"), ascending=False)
         .order_by(PublicMeetingOrganisation.name)
     )
-    merged: dict[UUID, OrganisationCount] = {}
+    merged: dict[UUID, dict[str, Any]] = {}
     for row in rows:  # one organisation may appear under two names if it was renamed
         known = merged.get(row["organisation"])
-        merged[row["organisation"]] = OrganisationCount(
+        if known is None:
+            merged[row["organisation"]] = {**row}
+        else:
+            known["n"] += row["n"]
+    ranked = sorted(
+        merged.values(), key=lambda o: (-o["n"], o["name"].casefold(), str(o["organisation"]))
+    )
+    return [
+        OrganisationCount(
             id=row["organisation"],
-            name=known.name if known else row["name"],
-            hatvp_registered=known.hatvp_registered if known else row["hatvp_registered"],
-            meetings=(known.meetings if known else 0) + row["n"],
+            name=row["name"],
+            hatvp_registered=row["hatvp_registered"],
+            meetings=row["n"],
         )
-    ranked = sorted(merged.values(), key=lambda o: (-o.meetings, o.name.casefold(), str(o.id)))
-    return ranked[:limit]
+        for row in ranked[:limit]
+    ]
 
 
 async def _latest_bodies(column: Any, keys: list[Any]) -> dict[Any, dict[str, Any]]:
@@ -208,22 +278,31 @@ async def _latest_bodies(column: Any, keys: list[Any]) -> dict[Any, dict[str, An
     return {row[column._meta.name]: json.loads(row["body"]) for row in rows}
 
 
+async def _standing_groups(column: Any, filters: MeetingFilter, *conditions: Any) -> dict[Any, int]:
+    """Matching meetings that stand, per value of `column`: all matches minus the withdrawn."""
+    name = column._meta.name
+    counts: Counter[Any] = Counter()
+    for withdrawn, sign in ((False, 1), (True, -1)):
+        query = PublicMeeting.select(column, Count(alias="n")).group_by(column)
+        for condition in conditions:
+            query = query.where(condition)
+        for row in await _where_matching(query, filters, withdrawn=withdrawn):
+            counts[row[name]] += sign * row["n"]
+    return {key: n for key, n in counts.items() if n > 0}
+
+
 async def top_policy_areas(filters: MeetingFilter, *, limit: int = 10) -> list[PolicyAreaCount]:
     """The policy areas of most meetings, most first; meetings without one are not counted."""
-    rows = await _where_standing(
-        PublicMeeting.select(PublicMeeting.policy_area, Count(alias="n"))
-        .where(PublicMeeting.policy_area.is_not_null())
-        .group_by(PublicMeeting.policy_area),
-        filters,
+    counts = await _standing_groups(
+        PublicMeeting.policy_area, filters, PublicMeeting.policy_area.is_not_null()
     )
-    bodies = await _latest_bodies(PublicMeeting.policy_area, [row["policy_area"] for row in rows])
+    bodies = await _latest_bodies(PublicMeeting.policy_area, list(counts))
     found = []
-    for row in rows:
-        code = row["policy_area"]
+    for code, n in counts.items():
         area = (bodies.get(code) or {}).get("policy_area") or {}
         label = Message.model_validate(area["label"]) if "label" in area else None
         found.append(
-            PolicyAreaCount(code=code, label=label or Message(fr=code, en=code), meetings=row["n"])
+            PolicyAreaCount(code=code, label=label or Message(fr=code, en=code), meetings=n)
         )
     found.sort(key=lambda a: (-a.meetings, a.label.fr.casefold()))
     return found[:limit]
@@ -231,49 +310,62 @@ async def top_policy_areas(filters: MeetingFilter, *, limit: int = 10) -> list[P
 
 async def meetings_per_official(filters: MeetingFilter, *, limit: int = 10) -> list[OfficialCount]:
     """The officials whose diaries hold the most matching meetings, most first."""
-    rows = await _where_standing(
-        PublicMeeting.select(PublicMeeting.official, Count(alias="n")).group_by(
-            PublicMeeting.official
-        ),
-        filters,
-    )
-    bodies = await _latest_bodies(PublicMeeting.official, [row["official"] for row in rows])
+    counts = await _standing_groups(PublicMeeting.official, filters)
+    if len(counts) > limit:  # only those that can be in the top (ties by name included)
+        least = sorted(counts.values(), reverse=True)[limit - 1]
+        counts = {official: n for official, n in counts.items() if n >= least}
+    bodies = await _latest_bodies(PublicMeeting.official, list(counts))
     found = [
         OfficialCount(
-            official=PublicOfficial.model_validate(bodies[row["official"]]["official"]),
-            authority=PublicAuthority.model_validate(bodies[row["official"]]["authority"]),
-            meetings=row["n"],
+            official=PublicOfficial.model_validate(bodies[official]["official"]),
+            authority=PublicAuthority.model_validate(bodies[official]["authority"]),
+            meetings=n,
         )
-        for row in rows
-        if row["official"] in bodies
+        for official, n in counts.items()
+        if official in bodies
     ]
     found.sort(key=lambda o: (-o.meetings, o.official.name.casefold()))
     return found[:limit]
 
 
+def _delay_ms() -> str:
+    """Milliseconds from a meeting's end (or start) to its first publication, in SQL."""
+    if _on_postgres():
+        return (
+            "ROUND(EXTRACT(EPOCH FROM (first_published_at - COALESCE(ends_at, starts_at))) * 1000)"
+        )
+    return (
+        "ROUND((julianday(first_published_at) - julianday(COALESCE(ends_at, starts_at)))"
+        " * 86400000)"
+    )
+
+
 async def publication_delays(filters: MeetingFilter) -> DelayFigures:
-    """The delay of first publication of matching meetings: median, and meetings per band."""
-    rows = await _where_standing(
-        PublicMeeting.select(
-            PublicMeeting.starts_at, PublicMeeting.ends_at, PublicMeeting.first_published_at
-        ),
+    """The delay of first publication of matching meetings: median, and meetings per band.
+
+    Counted by the database: one pass for the bands, one sort for the median (the middle one
+    or two delays), rather than every meeting's times read into Python."""
+    delay = _delay_ms()
+    day = 86_400_000
+    lower: float | None = None
+    columns = []
+    for key, bound in DELAY_BANDS:
+        above = "" if lower is None else f"{delay} > {int(lower * day)}"
+        below = "" if bound is None else f"{delay} <= {int(bound * day)}"
+        test = " AND ".join(part for part in (above, below) if part) or "1 = 1"
+        columns.append(QueryString(f"SUM(CASE WHEN {test} THEN 1 ELSE 0 END)").as_alias(key))
+        lower = bound
+    counts = (await _where_standing(PublicMeeting.select(*columns), filters))[0]
+    bands = [(key, int(counts[key] or 0)) for key, _ in DELAY_BANDS]
+    total = sum(n for _, n in bands)
+    if not total:
+        return DelayFigures(meetings=0, median_days=None, bands=bands)
+    middle = await _where_standing(
+        PublicMeeting.select(QueryString(delay).as_alias("delay"))
+        .order_by(OrderByRaw("delay"))
+        .offset((total - 1) // 2)
+        .limit(1 if total % 2 else 2),
         filters,
     )
-    delays = [
-        (
-            _aware(row["first_published_at"]) - _aware(row["ends_at"] or row["starts_at"])
-        ).total_seconds()
-        / 86_400
-        for row in rows
-    ]
-    bands = dict.fromkeys((key for key, _ in DELAY_BANDS), 0)
-    for delay in delays:
-        for key, bound in DELAY_BANDS:
-            if bound is None or delay <= bound:
-                bands[key] += 1
-                break
-    return DelayFigures(
-        meetings=len(delays),
-        median_days=statistics.median(delays) if delays else None,
-        bands=list(bands.items()),
-    )
+    values = [float(row["delay"]) / day for row in middle]
+    return DelayFigures(meetings=total, median_days=statistics.median(values), bands=bands)

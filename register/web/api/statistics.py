@@ -1,6 +1,7 @@
 """`/api/v1/statistics`: the figures of any search, from `register.statistics` (the functions
 the statistics and entity pages call, so that the API and the pages agree)."""
 
+from collections import OrderedDict
 from typing import Annotated
 from uuid import UUID
 
@@ -9,7 +10,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 from pydantic import BaseModel, ConfigDict, Field
 
-from register.queries import MeetingFilter
+from register.queries import MeetingFilter, register_version
 from register.statistics import (
     meetings_per_month,
     meetings_per_official,
@@ -113,25 +114,50 @@ class StatisticsController(Controller):
             ),
         ] = 10,
     ) -> Statistics:
-        figures = await register_figures(filters)
-        delays = await publication_delays(filters)
-        return Statistics.model_validate(
-            {
-                **figures.model_dump(),
-                "per_month": [m.model_dump() for m in await meetings_per_month(filters)],
-                "top_organisations": [
-                    o.model_dump() for o in await top_organisations(filters, limit=top)
-                ],
-                "top_policy_areas": [
-                    a.model_dump() for a in await top_policy_areas(filters, limit=top)
-                ],
-                "top_officials": [
-                    o.model_dump() for o in await meetings_per_official(filters, limit=top)
-                ],
-                "publication_delay": {
-                    "meetings": delays.meetings,
-                    "median_days": delays.median_days,
-                    "bands": [{"band": band, "meetings": n} for band, n in delays.bands],
-                },
-            }
-        )
+        return await _cached(filters, top)
+
+
+_CACHED = 64
+_cache: OrderedDict[tuple[str, int, str, int], Statistics] = OrderedDict()
+
+
+async def _cached(filters: MeetingFilter, top: int) -> Statistics:
+    """The figures of this search, computed once per state of the register: they change only
+    with a new publication-log entry, whose hash (the chain's head) is part of the key. The
+    whole register's figures read every public meeting (seconds for a million); the most
+    recent searches' figures are kept in this process."""
+    version = await register_version()
+    key = (version.last_hash, version.last_seq, filters.model_dump_json(), top)
+    found = _cache.get(key)
+    if found is None:
+        found = _cache[key] = await _figures(filters, top)
+        while len(_cache) > _CACHED:
+            _cache.popitem(last=False)
+    else:
+        _cache.move_to_end(key)
+    return found
+
+
+async def _figures(filters: MeetingFilter, top: int) -> Statistics:
+    figures = await register_figures(filters)
+    delays = await publication_delays(filters)
+    return Statistics.model_validate(
+        {
+            **figures.model_dump(),
+            "per_month": [m.model_dump() for m in await meetings_per_month(filters)],
+            "top_organisations": [
+                o.model_dump() for o in await top_organisations(filters, limit=top)
+            ],
+            "top_policy_areas": [
+                a.model_dump() for a in await top_policy_areas(filters, limit=top)
+            ],
+            "top_officials": [
+                o.model_dump() for o in await meetings_per_official(filters, limit=top)
+            ],
+            "publication_delay": {
+                "meetings": delays.meetings,
+                "median_days": delays.median_days,
+                "bands": [{"band": band, "meetings": n} for band, n in delays.bands],
+            },
+        }
+    )
