@@ -37,6 +37,7 @@ def proxy(running_proxy: FaultProxy) -> Iterator[FaultProxy]:
     """The proxy, without any fault at the start and the end of each test."""
     running_proxy.clear()
     running_proxy.seen.clear()
+    running_proxy.huge_sent.clear()
     yield running_proxy
     running_proxy.clear()
 

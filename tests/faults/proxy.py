@@ -142,7 +142,8 @@ class FaultProxy:
         self._server: asyncio.Server | None = None
         self._client: httpx.AsyncClient | None = None
         self._stalled = asyncio.Event()
-        self._sent = 0
+        self.huge_sent: list[int] = []
+        """Bytes of each 50 MB answer sent before the client stopped reading."""
 
     @property
     def url(self) -> str:
@@ -318,11 +319,16 @@ class FaultProxy:
             "Connection: close",
         ]
         writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
-        for piece in _huge_object(request.method, calendar, prefix, suffix):
-            writer.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+        self.huge_sent.append(0)
+        try:
+            for piece in _huge_object(request.method, calendar, prefix, suffix):
+                writer.write(b"%x\r\n%s\r\n" % (len(piece), piece))
+                await writer.drain()
+                self.huge_sent[-1] += len(piece)
+            writer.write(b"0\r\n\r\n")
             await writer.drain()
-        writer.write(b"0\r\n\r\n")
-        await writer.drain()
+        except ConnectionError:
+            pass  # the client stopped reading: what it should do
 
 
 async def _read_request(reader: asyncio.StreamReader) -> Request | None:
