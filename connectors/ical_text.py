@@ -9,10 +9,18 @@ about a microsecond a line and halves the parsing, without changing what is read
 
 It also decides which broken values matter: a property not read cannot make an object malformed,
 while a broken DTSTART, RRULE or CLASS still does (icalendar reports it in `component.errors`).
+
+And it bounds the work an object can cause before icalendar sees it. Parsing costs time in
+proportion to the lines, values and characters kept, so a hostile object (tens of thousands of
+overrides or EXDATEs, a description of megabytes) would hold a sync for seconds per object; the
+budgets below are far above any real object (a daily series of two years with every occurrence
+moved is 730 VEVENTs of a dozen lines) and each is reported, naming the limit, as soon as it is
+passed.
 """
 
 import re
 
+from connectors.malformed import MalformedObjectError
 from connectors.timezones import iana_zone
 
 _FOLD = re.compile(r"(?:(?<!\n)\r\n|(?<![\r\n])\n)(?:\r?\n)*[ \t]")
@@ -35,17 +43,53 @@ EVENT_PROPERTIES = frozenset(
 
 _SELECTED = {"VCALENDAR": CALENDAR_PROPERTIES, "VEVENT": EVENT_PROPERTIES}
 
+MAX_EVENTS = 2000
+"""The most VEVENTs one calendar object may hold (a master and its overrides, §3.6.1)."""
+
+MAX_LINES = 20_000
+"""The most content lines of an object that reading parses (about 1.5 s of icalendar's time)."""
+
+MAX_DATE_VALUES = 5000
+"""The most RDATE and EXDATE values in one object, as many as occurrences may be read."""
+
+MAX_OBSERVANCES = 100
+"""The most STANDARD and DAYLIGHT observances of custom VTIMEZONEs in one object (a real
+definition has two, or a few dozen with its history)."""
+
+MAX_CHARACTERS = 1_000_000
+"""The most characters of the lines that reading parses (a megabyte of summaries and
+descriptions, none of which the register publishes beyond a few hundred characters)."""
+
+_DATE_LISTS = frozenset({"RDATE", "EXDATE"})
+
 
 def decode(data: str | bytes) -> str:
     """The text of iCalendar data. It is UTF-8 (§3.1.4), but old Outlook exports are
     Windows-1252: read as such rather than with replacement characters in every accented word.
-    A byte order mark is dropped."""
+    A byte order mark is dropped, and so is what no database can store (`storable`)."""
     if isinstance(data, str):
-        return data.removeprefix("\ufeff")
+        return storable(data.removeprefix("\ufeff"))
     try:
-        return data.decode("utf-8-sig")
+        return storable(data.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
+        return storable(data.decode("cp1252", errors="replace"))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """`text` without NUL characters, which PostgreSQL refuses in text, and with U+FFFD for
+    lone surrogates (text decoded with `surrogateescape`), which no UTF-8 encoder accepts: either
+    would otherwise fail the sync when an occurrence is stored, not when it is read."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    if not text.isascii():
+        try:
+            text.encode()
+        except UnicodeEncodeError:
+            text = _SURROGATE.sub("\ufffd", text)
+    return text
 
 
 def logical_lines(text: str) -> list[str]:
@@ -80,7 +124,7 @@ def _wanted(parent: str | None, component: str) -> bool:
         return True  # whatever is at the top, the parser judges it
     if parent == "VCALENDAR":
         return component in {"VEVENT", "VTIMEZONE"}
-    return parent == "VTIMEZONE"
+    return parent == "VTIMEZONE" and component in {"STANDARD", "DAYLIGHT"}
 
 
 def _needs_definition(zone_lines: list[str]) -> bool:
@@ -104,6 +148,31 @@ class _Selection:
         """How deep inside a component that is left out."""
         self.zone: list[str] | None = None
         """The lines of the VTIMEZONE being read, kept or not at its end."""
+        self.events = 0
+        self.observances = 0
+        self.lines = 0
+        self.date_values = 0
+        self.characters = 0
+
+    def _count(self, line: str, name: str | None) -> None:
+        """Count a line that will be parsed against the budgets, refusing the object as soon
+        as one is exceeded."""
+        self.lines += 1
+        self.characters += len(line)
+        if name in _DATE_LISTS:
+            self.date_values += line_value(line).count(",") + 1
+        for used, limit, what in (
+            (self.events, MAX_EVENTS, "VEVENTs"),
+            (self.observances, MAX_OBSERVANCES, "STANDARD and DAYLIGHT observances"),
+            (self.lines, MAX_LINES, "content lines"),
+            (self.date_values, MAX_DATE_VALUES, "RDATE and EXDATE values"),
+            (self.characters, MAX_CHARACTERS, "characters"),
+        ):
+            if used > limit:
+                raise MalformedObjectError(
+                    f"more than {limit} {what} in one calendar object: an object this large "
+                    "is refused"
+                )
 
     def begin(self, line: str) -> None:
         component = line_value(line).strip().upper()
@@ -111,7 +180,11 @@ class _Selection:
         self.stack.append(component)
         if self.skipped or not _wanted(parent, component):
             self.skipped += 1
-        elif component == "VTIMEZONE":
+            return
+        self.events += component == "VEVENT"
+        self.observances += component in {"STANDARD", "DAYLIGHT"}
+        self._count(line, "BEGIN")
+        if component == "VTIMEZONE":
             self.zone = [line]
         else:
             (self.zone if self.zone is not None else self.kept).append(line)
@@ -132,10 +205,12 @@ class _Selection:
         if self.skipped:
             return
         if self.zone is not None:
+            self._count(line, name)
             self.zone.append(line)
             return
         selected = _SELECTED.get(self.stack[-1]) if self.stack else None
         if name is None or selected is None or name in selected:
+            self._count(line, name)
             self.kept.append(line)
 
     def text(self) -> str:
@@ -146,7 +221,9 @@ def essential_text(text: str) -> str:
     """The lines of `text` that reading events uses, unfolded, in their order.
 
     Lines that are not content lines at all are kept, so that the parser reports them; so are
-    BEGIN and END lines out of order, for the same reason.
+    BEGIN and END lines out of order, for the same reason. MalformedObjectError when the lines
+    kept exceed a budget (`MAX_EVENTS`, `MAX_OBSERVANCES`, `MAX_LINES`, `MAX_DATE_VALUES`,
+    `MAX_CHARACTERS`).
     """
     selection = _Selection()
     for line in logical_lines(text):

@@ -32,7 +32,7 @@ from connectors.event_details import EventDetails, details_of, values
 from connectors.ical_text import decode, essential_text
 from connectors.malformed import MalformedObjectError
 from connectors.recurrence import expand, single_span
-from connectors.recurrence_rules import prepare_rules
+from connectors.recurrence_rules import RuleBudget, check_zone_rules, prepare_rules
 from connectors.remote_event import EventKey, RemoteEvent
 from connectors.timezones import ObjectZones, time_of, to_utc
 
@@ -47,10 +47,11 @@ _MAX_UID_LENGTH = 1000
 
 
 def parse_calendar(data: str | bytes) -> Component:
-    """The one VCALENDAR in `data`, holding only what reading events uses (`essential_text`),
-    or MalformedObjectError."""
+    """The one VCALENDAR in `data`, holding only what reading events uses (`essential_text`,
+    which also refuses objects past its budgets), or MalformedObjectError."""
+    text = essential_text(decode(data))
     try:
-        components = Calendar.from_ical(essential_text(decode(data)), multiple=True)
+        components = Calendar.from_ical(text, multiple=True)
     except Exception as error:  # ValueError mostly, but hostile text trips other errors too
         raise MalformedObjectError(f"not valid iCalendar: {error}") from error
     names = [component.name for component in components]
@@ -173,11 +174,12 @@ def _read_events(
     uids = [_check_event(event) for event in events]
     in_series = {uid for uid, count in Counter(uids).items() if count > 1}
     read: list[tuple[Component, EventDetails]] = []
+    budget = RuleBudget()
     for event, uid in zip(events, uids, strict=True):
         zones.localise(event)
         if any(name in event for name in _SERIES_PROPERTIES):
             in_series.add(uid)
-        prepare_rules(event, window.end)
+        prepare_rules(event, window.end, budget)
         read.append((event, details_of(event, calendar, zones)))
     return [(event, details, details.uid in in_series) for event, details in read]
 
@@ -202,6 +204,7 @@ def events_from_ical(
     if str(calendar.get("CALSCALE", "GREGORIAN")).upper() != "GREGORIAN":
         raise MalformedObjectError("only the GREGORIAN calendar scale is supported (§3.7.1)")
     try:
+        check_zone_rules(calendar.walk("VTIMEZONE"), window.end)
         found = _occurrences(calendar, ObjectZones(calendar, default_timezone), window, href)
     except OverflowError as error:  # dates near year 1 or 9999, shifted by a zone or a day
         raise MalformedObjectError(f"a date or time is out of range: {error}") from error

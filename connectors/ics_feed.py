@@ -40,20 +40,24 @@ def _unescape(text: str) -> str:
 
 
 def _fold(line: str) -> str:
-    """Fold a line at 75 octets (§3.1), between characters."""
-    if len(line) <= _MAX_OCTETS // 4 or len(line.encode()) <= _MAX_OCTETS:
+    """Fold a line at 75 octets (§3.1), between characters (never inside a UTF-8 sequence).
+
+    Works on the encoded line, a slice per folded line: a line of megabytes costs
+    milliseconds, not a Python step per character."""
+    if len(line) <= _MAX_OCTETS // 4:
+        return line
+    data = line.encode()
+    if len(data) <= _MAX_OCTETS:
         return line
     parts: list[str] = []
-    current, size = "", 0
-    for char in line:
-        width = len(char.encode())
-        if size + width > _MAX_OCTETS:
-            parts.append(current)
-            current, size = " ", 1
-        current += char
-        size += width
-    parts.append(current)
-    return "\r\n".join(parts)
+    start, room = 0, _MAX_OCTETS
+    while start < len(data):
+        end = min(start + room, len(data))
+        while end < len(data) and data[end] & 0xC0 == 0x80:  # a continuation byte
+            end -= 1
+        parts.append(data[start:end].decode())
+        start, room = end, _MAX_OCTETS - 1  # a continuation line begins with a space
+    return "\r\n ".join(parts)
 
 
 class _Component:

@@ -16,6 +16,11 @@ of rule ("recurrence bombs") would keep it busy for seconds or forever:
 
 INTERVAL and COUNT must be positive integers (RFC 5545 §3.3.10); dateutil loops forever on
 INTERVAL=0.
+
+The bounds hold for the whole object, not rule by rule: its rules share one budget of steps,
+and it may hold at most `MAX_RULES` rules (each may cost a probe of a few milliseconds). The
+observances of its custom VTIMEZONEs (§3.6.5), which dateutil expands in the same way whenever a
+time is placed in their zone, are checked likewise (`check_zone_rules`).
 """
 
 import math
@@ -30,8 +35,21 @@ from connectors.malformed import MalformedObjectError
 from connectors.timezones import UTC, time_of, to_utc
 
 MAX_RULE_STEPS = 200_000
-"""The most iterations one RRULE may need, from its DTSTART to the end of the window: a daily
-rule begun in 1500 fits, a secondly one for more than two days does not."""
+"""The most iterations the RRULEs of one object may need together, each from its DTSTART to the
+end of the window: a daily rule begun in 1500 fits, a secondly one for more than two days does
+not."""
+
+MAX_RULES = 50
+"""The most RRULEs in one object (§3.8.5.3: an event SHOULD have one)."""
+
+MAX_ZONE_STEPS = 20_000
+"""The most iterations the observances' rules may need together, up to `ZONE_RULES_UNTIL`:
+yearly rules (every real zone's) begun in 1601, as Outlook writes them, need 440 each."""
+
+_OBSERVANCES = frozenset({"STANDARD", "DAYLIGHT"})
+
+ZONE_RULES_UNTIL = datetime(2040, 1, 1, tzinfo=UTC)
+"""How far zone rules are counted: icalendar expands them up to 2038 when they have no end."""
 
 _PERIODS = {
     "SECONDLY": timedelta(seconds=1),
@@ -112,26 +130,60 @@ def _has_occurrence(rule: str, start: datetime) -> bool:
     return next(iter(rrulestr(rule, dtstart=start)), None) is not None
 
 
-def prepare_rules(event: Component, until: datetime) -> None:
-    """Check the RRULEs of `event` and drop those that never match; raise MalformedObjectError
-    for one that is invalid or would take more than `MAX_RULE_STEPS` to reach `until`."""
-    rules = event.get("RRULE")
-    if rules is None:
-        return
-    start = time_of(event, "DTSTART")
-    uid = str(event.get("UID"))
-    kept = []
-    for rule in rules if isinstance(rules, list) else [rules]:
-        text = rule.to_ical().decode(errors="replace")
-        for part in ("INTERVAL", "COUNT"):
-            if not isinstance(_first(rule, part, 1), int) or _first(rule, part, 1) < 1:
-                raise MalformedObjectError(f"RRULE {text} of event {uid}: {part} must be positive")
-        steps = rule_steps(rule, to_utc(start, UTC), until)
+class RuleBudget:
+    """The rules and the steps an object has used so far, refused past their limits."""
+
+    def __init__(self) -> None:
+        self.rules = 0
+        self.steps = 0.0
+
+    def spend(self, steps: float, text: str, uid: str) -> None:
+        self.rules += 1
+        self.steps += steps
+        if self.rules > MAX_RULES:
+            raise MalformedObjectError(
+                f"more than {MAX_RULES} RRULEs in one calendar object: an object this large "
+                "is refused"
+            )
         if steps > MAX_RULE_STEPS:
             raise MalformedObjectError(
                 f"RRULE {text} of event {uid} would take about {steps:.0f} steps to expand "
                 f"(at most {MAX_RULE_STEPS}): a recurrence this dense is refused"
             )
+        if self.steps > MAX_RULE_STEPS:
+            raise MalformedObjectError(
+                f"RRULE {text} of event {uid} and the object's other rules would take about "
+                f"{self.steps:.0f} steps to expand (at most {MAX_RULE_STEPS} in one object): "
+                "recurrences this dense are refused"
+            )
+
+
+def _written(rule: Any) -> str:
+    """A rule as written in the calendar, for messages."""
+    return str(rule.to_ical().decode(errors="replace"))
+
+
+def _check_parts(rule: Any, text: str, owner: str) -> None:
+    for part in ("INTERVAL", "COUNT"):
+        if not isinstance(_first(rule, part, 1), int) or _first(rule, part, 1) < 1:
+            raise MalformedObjectError(f"RRULE {text} of {owner}: {part} must be positive")
+
+
+def prepare_rules(event: Component, until: datetime, budget: RuleBudget | None = None) -> None:
+    """Check the RRULEs of `event` and drop those that never match; raise MalformedObjectError
+    for one that is invalid or would take the object's rules past `MAX_RULE_STEPS` (counted in
+    `budget`, shared by the object's events) to reach `until`."""
+    rules = event.get("RRULE")
+    if rules is None:
+        return
+    budget = budget or RuleBudget()
+    start = time_of(event, "DTSTART")
+    uid = str(event.get("UID"))
+    kept = []
+    for rule in rules if isinstance(rules, list) else [rules]:
+        text = _written(rule)
+        _check_parts(rule, text, f"event {uid}")
+        budget.spend(rule_steps(rule, to_utc(start, UTC), until), text, uid)
         try:
             if matches_ever(rule, start):
                 kept.append(rule)
@@ -141,3 +193,32 @@ def prepare_rules(event: Component, until: datetime) -> None:
         del event["RRULE"]
     elif len(kept) < len(rules if isinstance(rules, list) else [rules]):
         event["RRULE"] = kept
+
+
+def check_zone_rules(zones: list[Component], until: datetime) -> None:
+    """Refuse custom VTIMEZONEs whose observances' rules would keep dateutil busy: more than
+    `MAX_ZONE_STEPS` iterations together up to `until` or `ZONE_RULES_UNTIL`, whichever is
+    later. Their number and RDATEs are bounded with the object's size
+    (`connectors.ical_text.MAX_OBSERVANCES`, `MAX_DATE_VALUES`)."""
+    observances = [
+        part for zone in zones for part in zone.subcomponents if part.name in _OBSERVANCES
+    ]
+    end = max(until, ZONE_RULES_UNTIL)
+    steps = 0.0
+    for part in observances:
+        start = getattr(part.get("DTSTART"), "dt", None)
+        rules = part.get("RRULE")
+        if not isinstance(start, date) or rules is None:
+            continue  # icalendar's own reading of the zone reports it, if it is wrong
+        candidates: list[Any] = rules if isinstance(rules, list) else [rules]
+        for rule in candidates:
+            if not isinstance(rule, vRecur):
+                continue
+            text = _written(rule)
+            _check_parts(rule, text, "a VTIMEZONE")
+            steps += rule_steps(rule, to_utc(start, UTC), end)
+            if steps > MAX_ZONE_STEPS:
+                raise MalformedObjectError(
+                    f"the VTIMEZONE rule {text} would take too many steps to expand (at most "
+                    f"{MAX_ZONE_STEPS} in one object): a time zone changes a few times a year"
+                )

@@ -318,14 +318,17 @@ def test_a_dense_but_bounded_series_is_read() -> None:
     assert events[-1].key.recurrence_id == "20260303T183900Z"
 
 
-def test_an_object_with_more_single_events_than_the_cap_is_malformed() -> None:
+def test_single_events_and_a_series_past_the_cap_together_are_malformed() -> None:
+    # An object may hold at most 2,000 VEVENTs (connectors.ical_text.MAX_EVENTS), so the cap
+    # on occurrences is reached by single events and a series together.
     lines = [
-        f"BEGIN:VEVENT\r\nUID:e{n}@x\r\nDTSTART:20260301T{n // 3600 % 24:02d}0000Z\r\nEND:VEVENT"
-        for n in range(MAX_OCCURRENCES + 1)
+        f"BEGIN:VEVENT\r\nUID:e{n}@x\r\nDTSTART:20260301T{n // 60 % 24:02d}0000Z\r\nEND:VEVENT"
+        for n in range(1500)
     ]
+    series = ["BEGIN:VEVENT", "UID:s@x", "DTSTART:20260401T000000Z", "RRULE:FREQ=HOURLY;COUNT=4000"]
 
     with pytest.raises(MalformedObjectError, match="more than 5000 occurrences in the window"):
-        read(calendar(*lines, "END:VCALENDAR"))
+        read(calendar(*lines, *series, "END:VEVENT", "END:VCALENDAR"))
 
 
 def test_this_and_future_override_moves_the_rest_of_the_series() -> None:
