@@ -11,12 +11,15 @@ from register.domain.source import CalendarSource
 class ConnectorLimits:
     """How long a connector waits for a server, and how often it tries again: a request with
     no answer within `timeout` seconds fails, and a network failure or a 5xx answer is retried
-    `retries` times after `backoff`, 2×`backoff`… seconds. Tests of failing servers shorten
-    them; the defaults suit real servers."""
+    `retries` times after `backoff`, 2×`backoff`… seconds; a sync still reading after
+    `deadline` seconds is abandoned, however steadily the bytes come. Tests of failing servers
+    shorten them; the defaults suit real servers (a first sync of 5,000 events takes about
+    10 s)."""
 
     timeout: float = 30.0
     retries: int = 3
     backoff: float = 0.5
+    deadline: float = 900.0
 
 
 DEFAULT_LIMITS = ConnectorLimits()

@@ -19,7 +19,7 @@ from uuid import UUID
 
 import structlog
 
-from connectors.delta import CalendarConnector, SourceUnreachableError, Window
+from connectors.delta import CalendarConnector, SourceUnreachableError, SyncDelta, Window
 from register.domain.kinds import SyncRunStatus
 from register.domain.source import CalendarSource, ObjectFailure, SourceHealth, SyncRun
 from register.services.classification import Classifier, classifier_for
@@ -177,7 +177,7 @@ async def _sync_run(
         connector = connector_override or connector_for(
             source, decrypt(job.ciphertext, settings), job.timezone, limits
         )
-        delta = await connector.sync(source.sync_state, window)
+        delta = await _within(limits.deadline, connector.sync(source.sync_state, window))
     except (SourceUnreachableError, CredentialsError) as error:
         return await _record_failure(
             run,
@@ -236,6 +236,19 @@ async def _sync_run(
         )
         await finish_run(job.run_number, finished)
     return finished
+
+
+async def _within(deadline: float, reading: Awaitable[SyncDelta]) -> SyncDelta:
+    """The connector's answer, or SourceUnreachableError once `deadline` seconds have passed:
+    a server that sends its answer a few bytes at a time never trips a per-read timeout, and
+    would hold its source (whose lease the heartbeat keeps renewing) for ever."""
+    try:
+        return await asyncio.wait_for(reading, deadline)
+    except TimeoutError as error:
+        raise SourceUnreachableError(
+            f"The calendar server did not finish answering within {deadline:g} s (an answer "
+            "sent too slowly); the sync was abandoned and will be tried again."
+        ) from error
 
 
 async def _quietly(cleanup: Awaitable[None], message: str, source_id: UUID) -> None:

@@ -29,6 +29,10 @@ HUGE_BYTES = 50 * 1024 * 1024
 HUGE_NAME = "enorme.ics"
 """The file name of the calendar object the HUGE_EVENT fault adds to a calendar."""
 
+TRICKLE_BYTES = 8
+TRICKLE_PAUSE = 0.25
+"""A trickled answer: 8 bytes every quarter of a second, 32 bytes a second."""
+
 STALL_SECONDS = 30.0
 """How long a stalled answer waits at most, unless the client gives up first."""
 
@@ -70,6 +74,8 @@ class FaultKind(StrEnum):
     """A 50 MB calendar object added to the calendar: listed with its ETag by PROPFIND and
     sync-collection, its data streamed (generated, never held) in calendar-query and
     calendar-multiget answers, and a GET's body padded to 50 MB."""
+    TRICKLE = "trickle"
+    """The real answer, a few bytes at a time: never silent long enough for a read timeout."""
     LOGIN_PAGE = "login-page"
     """200 OK with a well-formed XHTML log-in page, as a single sign-on gateway answers."""
 
@@ -236,29 +242,7 @@ class FaultProxy:
         writer: asyncio.StreamWriter,
     ) -> None:
         kind = fault.kind if fault else None
-        if kind is FaultKind.STALL:
-            self._stalled.clear()
-            closed = asyncio.ensure_future(reader.read())
-            await asyncio.wait(
-                [closed, asyncio.ensure_future(self._stalled.wait())],
-                timeout=STALL_SECONDS,
-                return_when=asyncio.FIRST_COMPLETED,
-            )
-            closed.cancel()
-            return
-        if kind is FaultKind.SERVER_ERROR:
-            page = b"<html><body><h1>503 Service Unavailable</h1></body></html>"
-            await _write(writer, 503, "Service Unavailable", {"Content-Type": "text/html"}, page)
-            return
-        if kind is FaultKind.LOGIN_PAGE:
-            page = (
-                b'<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body>'
-                b"<form><p>Connexion au portail</p></form></body></html>"
-            )
-            await _write(writer, 200, "OK", {"Content-Type": "text/html"}, page)
-            return
-        if kind is FaultKind.HUGE_EVENT and _streams_data(request):
-            await self._huge_answer(request, writer)
+        if kind is not None and await self._answer_alone(kind, request, reader, writer):
             return
         try:
             response = await self._forward(request)
@@ -271,20 +255,54 @@ class FaultProxy:
             for name, value in response.headers.items()
             if name.lower() not in _HOP_BY_HOP
         }
-        body = response.content
+        status, reason, body = response.status_code, response.reason_phrase, response.content
         if kind is FaultKind.RESET:
-            await _reset(writer, response.status_code, response.reason_phrase, headers, body)
-            return
-        if kind is FaultKind.TRUNCATE:
-            body = body[: len(body) // 2]
-        elif kind is FaultKind.CORRUPT:
-            middle = len(body) // 2
-            body = body[:middle] + b"</pas-une-balise>" + body[middle:]
-        elif kind is FaultKind.NOT_ICALENDAR:
-            body = _not_icalendar(request, body, headers)
-        elif kind is FaultKind.HUGE_EVENT:
-            body = _listed_huge(request, body)
-        await _write(writer, response.status_code, response.reason_phrase, headers, body)
+            await _reset(writer, status, reason, headers, body)
+        elif kind is FaultKind.TRICKLE:
+            await self._trickle(writer, _head(status, reason, headers, len(body)) + body)
+        else:
+            await _write(writer, status, reason, headers, _altered(kind, request, body, headers))
+
+    async def _answer_alone(
+        self,
+        kind: FaultKind,
+        request: Request,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+    ) -> bool:
+        """Answer a fault that needs no answer of the server's; False for the others."""
+        if kind is FaultKind.STALL:
+            self._stalled.clear()
+            closed = asyncio.ensure_future(reader.read())
+            await asyncio.wait(
+                [closed, asyncio.ensure_future(self._stalled.wait())],
+                timeout=STALL_SECONDS,
+                return_when=asyncio.FIRST_COMPLETED,
+            )
+            closed.cancel()
+        elif kind is FaultKind.SERVER_ERROR:
+            page = b"<html><body><h1>503 Service Unavailable</h1></body></html>"
+            await _write(writer, 503, "Service Unavailable", {"Content-Type": "text/html"}, page)
+        elif kind is FaultKind.LOGIN_PAGE:
+            page = (
+                b'<?xml version="1.0"?><html xmlns="http://www.w3.org/1999/xhtml"><body>'
+                b"<form><p>Connexion au portail</p></form></body></html>"
+            )
+            await _write(writer, 200, "OK", {"Content-Type": "text/html"}, page)
+        elif kind is FaultKind.HUGE_EVENT and _streams_data(request):
+            await self._huge_answer(request, writer)
+        else:
+            return False
+        return True
+
+    async def _trickle(self, writer: asyncio.StreamWriter, answer: bytes) -> None:
+        self._stalled.clear()
+        for start in range(0, len(answer), TRICKLE_BYTES):
+            if self._stalled.is_set():
+                return
+            writer.write(answer[start : start + TRICKLE_BYTES])
+            await writer.drain()
+            await asyncio.sleep(TRICKLE_PAUSE)
 
     async def _forward(self, request: Request) -> httpx.Response:
         assert self._client is not None
@@ -373,6 +391,22 @@ async def _reset(
     sock = writer.get_extra_info("socket")
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
     writer.transport.abort()
+
+
+def _altered(
+    kind: FaultKind | None, request: Request, body: bytes, headers: dict[str, str]
+) -> bytes:
+    """The server's answer as the fault alters it."""
+    if kind is FaultKind.TRUNCATE:
+        return body[: len(body) // 2]
+    if kind is FaultKind.CORRUPT:
+        middle = len(body) // 2
+        return body[:middle] + b"</pas-une-balise>" + body[middle:]
+    if kind is FaultKind.NOT_ICALENDAR:
+        return _not_icalendar(request, body, headers)
+    if kind is FaultKind.HUGE_EVENT:
+        return _listed_huge(request, body)
+    return body
 
 
 def _not_icalendar(request: Request, body: bytes, headers: dict[str, str]) -> bytes:

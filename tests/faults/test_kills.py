@@ -19,6 +19,7 @@ import os
 import random
 import signal
 import time
+import traceback
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -40,7 +41,7 @@ from register.domain.kinds import (
     SyncRunStatus,
 )
 from register.domain.meeting import Meeting
-from register.services.publication import Actor, correct, publish
+from register.services.publication import ActionRefusedError, Actor, correct, publish
 from register.services.record_form import RecordForm
 from register.services.sources import add_source
 from register.services.sync import ABANDONED, SourceBusyError, sync_source
@@ -66,6 +67,8 @@ STEP = timedelta(seconds=LEASE_SECONDS + 1)
 """How far each restarted child's clock is ahead of the last: past any lease it left."""
 BASE = datetime.now(UTC)
 ACTOR = Actor(label="kill-test")
+FINISH_SECONDS = 60.0
+"""A child left to finish that takes longer than this is stuck, and the test fails."""
 
 
 @dataclass(frozen=True)
@@ -174,6 +177,7 @@ def run_child(scene: Scene, round_number: int, seed: int) -> int:
     try:
         asyncio.run(_child(scene, round_number, seed))
     except BaseException:
+        traceback.print_exc()
         return 1
     return 0
 
@@ -223,8 +227,9 @@ async def _publish(scene: Scene, rng: random.Random, round_number: int) -> None:
                     actor=ACTOR,
                     now=datetime.now(UTC),
                 )
-        except ConflictError:
-            pass  # the sync changed the meeting meanwhile: another round will do it
+        except (ConflictError, ActionRefusedError):
+            # The sync changed the meeting meanwhile, or cancelled it: another round will do.
+            pass
 
 
 def _base(meeting: Meeting) -> str:
@@ -267,9 +272,15 @@ def finish(scene: Scene, round_number: int) -> float:
     pid = os.fork()
     if pid == 0:  # pragma: no cover
         os._exit(run_child(scene, round_number, round_number))
-    _, status = os.waitpid(pid, 0)
-    assert os.waitstatus_to_exitcode(status) == 0, f"the child of round {round_number} failed"
-    return time.monotonic() - started
+    while time.monotonic() < started + FINISH_SECONDS:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            assert os.waitstatus_to_exitcode(status) == 0, f"round {round_number} failed"
+            return time.monotonic() - started
+        time.sleep(0.01)
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    raise AssertionError(f"the child of round {round_number} hung")
 
 
 async def test_sigkill_at_random_points_of_syncs_and_publications_loses_nothing(
