@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID, uuid4
 
+import pytest
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
@@ -53,9 +54,11 @@ from register.store.repositories.publication_log import iter_entries, verify_log
 from register.store.repositories.sync_runs import runs_for_source
 from register.store.tables import PublicMeeting
 from tests import factories
-from tests.faults.test_sync_faults import calendar_view, event
+from tests.faults.calendars import calendar_view, event
 from tests.servers import RadicaleServer
 from tests.stored import StoredRegister
+
+pytestmark = pytest.mark.xdist_group("faults")
 
 ROUNDS = int(os.environ.get("REGISTER_KILL_ROUNDS", "50"))
 SEED = int(os.environ.get("REGISTER_KILL_SEED", str(random.SystemRandom().randrange(10**6))))

@@ -12,8 +12,9 @@ the twin's, field by field of what the calendar owns.
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 from uuid import UUID, uuid4
+
+import pytest
 
 from register.domain.kinds import MeetingStatus, SourceKind, SyncRunStatus
 from register.domain.source import SyncRun
@@ -21,11 +22,14 @@ from register.services.connector_factory import ConnectorLimits
 from register.services.sources import add_source
 from register.services.sync import SourceResult, sync_sources
 from register.settings import Settings
-from register.store.repositories.meetings import list_meetings
 from register.store.repositories.sources import get_source
+from tests.faults.calendars import calendar_view, event
 from tests.faults.proxy import HUGE_NAME, Fault, FaultKind, FaultProxy
 from tests.servers import RadicaleServer, ServerCalendar
 from tests.stored import StoredRegister
+
+# One worker, one Radicale, for every test of this folder.
+pytestmark = pytest.mark.xdist_group("faults")
 
 LIMITS = ConnectorLimits(timeout=5.0, retries=0)
 """No retry (the retries are the contract suite's), and a wait long enough for a busy
@@ -37,25 +41,6 @@ limits, still has time on a busy machine)."""
 
 TRICKLE_LIMITS = ConnectorLimits(timeout=2.0, retries=0, deadline=4.0)
 """A server that trickles its answer is given up after four seconds."""
-
-
-def event(uid: str, summary: str, day: int, hour: int = 9, extra: str = "") -> str:
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Tests//Agenda//FR",
-        "BEGIN:VEVENT",
-        f"UID:{uid}",
-        "DTSTAMP:20261201T090000Z",
-        f"DTSTART;TZID=Europe/Paris:202701{day:02d}T{hour:02d}0000",
-        f"DTEND;TZID=Europe/Paris:202701{day:02d}T{hour:02d}4500",
-        f"SUMMARY:{summary}",
-        "ATTENDEE;CN=Jean Martin:mailto:jean.martin@fbv.example",
-        *([extra] if extra else []),
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return "\r\n".join(lines) + "\r\n"
 
 
 WEEKLY = (
@@ -226,21 +211,6 @@ async def connect_twins(
         )
         sources.append(source.id)
     return Twins(calendar, folder, *sources)
-
-
-async def calendar_view(stored: StoredRegister, source_id: UUID) -> dict[tuple[str, str], Any]:
-    """A source's meetings by occurrence key, with what the calendar owns of each."""
-    meetings = await list_meetings(stored.authority.id, limit=1000)
-    return {
-        (m.source.uid, m.source.recurrence_id): (
-            m.when,
-            m.status,
-            m.calendar,
-            m.classification.kind,
-        )
-        for m in meetings
-        if m.source is not None and m.source.source_id == source_id
-    }
 
 
 async def sync_both(
