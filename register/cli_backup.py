@@ -70,8 +70,8 @@ def restore_command(
     backup = result.backup
     click.echo(
         f"Restored {backup.total_rows} rows of {len(backup.rows)} tables from {file} "
-        f"(written {backup.created_at} on {backup.engine}); {result.public_meetings} public "
-        "meetings rebuilt."
+        f"(written {backup.created_at} on {backup.engine}); {result.public_meetings} meetings "
+        "in the public register."
     )
     if result.log_problems:
         _fail(

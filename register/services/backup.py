@@ -8,8 +8,9 @@ flat whatever the register's size, and JSON values let a SQLite register move to
 
 The rows are read in one snapshot, so a backup of a running register is consistent. A restore
 first reads the whole file to check it (a truncated or altered file is refused before anything
-is written), then inserts every row in one transaction into an empty, migrated database, rebuilds
-the public register's projection from the log, and verifies the log's hash chain.
+is written), then inserts every row in one transaction into an empty, migrated database, and
+verifies the log's hash chain. Staff sessions and failed log-ins are left out: a restored
+register asks staff to log in again.
 """
 
 import gzip
@@ -28,7 +29,10 @@ from register import __version__
 from register.domain.publication_log import ChainProblem
 from register.store.migrate import applied_migrations, known_migrations
 from register.store.repositories import table_rows
-from register.store.repositories.public_register import rebuild_public_register
+from register.store.repositories.public_register import (
+    public_register_is_current,
+    rebuild_public_register,
+)
 from register.store.repositories.publication_log import verify_log
 from register.store.transaction import current_engine, writing
 
@@ -295,7 +299,9 @@ async def restore_backup(path: Path, *, force: bool = False) -> RestoreResult:
             await table_rows.empty_every_table()
         await _insert_everything(path)
         await table_rows.reset_sequences()
-    public = await rebuild_public_register()
+    if not await public_register_is_current():  # a backup written while a publication ran
+        await rebuild_public_register()
+    public = await table_rows.public_meetings()
     checked, problems = await verify_log()
     entries, head = await table_rows.log_head()
     if (entries, head) != (summary.log_entries, summary.log_head):

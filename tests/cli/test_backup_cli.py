@@ -74,7 +74,7 @@ def test_a_sqlite_register_moves_to_postgresql_and_its_log_verifies(
     assert not list(tmp_path.glob(".*.partial"))
     assert b'"engine":"sqlite"' in gzip.decompress(from_sqlite.read_bytes()).split(b"\n")[0]
     assert restored.status == 0, restored.stderr
-    assert " on sqlite); 2 public meetings rebuilt." in restored.stdout
+    assert " on sqlite); 2 meetings in the public register." in restored.stdout
     assert "The publication log verifies: 3 entries, head " in restored.stdout
     assert refused.status == 1
     assert refused.stderr.startswith(f"register: error: {truncated} is truncated: ")
