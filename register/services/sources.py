@@ -51,6 +51,13 @@ async def add_source(
 ) -> CalendarSource:
     """Connect a calendar: the password is stored encrypted, never in clear."""
     parts = urlsplit(url)
+    if parts.password is not None:
+        # Stored and logged in clear with the address, and echoed by this very message: refused
+        # without repeating the address.
+        raise SourceError(
+            "the address holds a password (user:password@…): give the user name with "
+            "--username and the password in REGISTER_SOURCE_PASSWORD, which is stored encrypted"
+        )
     if parts.scheme.lower() not in URL_SCHEMES[kind] or not parts.netloc:
         schemes = ", ".join(sorted(URL_SCHEMES[kind]))
         raise SourceError(f"{url!r} is not a {kind.value} address ({schemes}://host/…)")

@@ -21,9 +21,10 @@ from piccolo.engine.base import Engine
 from register.domain.kinds import SyncRunStatus
 from register.logs import configure_logging
 from register.services.credentials import key_path
+from register.services.sources import SourceError
 from register.services.sync import sync_source
 from register.settings import Settings
-from register.store.repositories.sources import get_source
+from register.store.repositories.sources import get_source, list_sources
 from register.web import create_app
 from tests.servers import (
     RadicaleServer,
@@ -153,3 +154,20 @@ async def test_a_full_sync_at_debug_level_logs_no_credential(
     ]
     leaked = [secret[:6] + "…" for secret in secrets if secret in logs]
     assert leaked == []
+
+
+@pytest.mark.parametrize("migrated_engine", ["sqlite"], indirect=True)
+async def test_an_address_with_a_password_in_it_is_refused_without_echoing_it(
+    db: Engine, tmp_path: Path
+) -> None:
+    """It would be stored, shown and logged in clear with the address."""
+    stored = await store_register()
+    password = "S3cret-de-Marie"
+    secret_url = f"https://marie:{password}@agenda.example/marie/"
+
+    with pytest.raises(SourceError) as refused:
+        await store_caldav_source(stored.owner, secret_url, "", "", Settings(data_dir=tmp_path))
+
+    assert "--username" in str(refused.value)
+    assert password not in str(refused.value)
+    assert await list_sources() == []
