@@ -77,7 +77,7 @@ def _line(document: Any) -> bytes:
 async def write_backup(output: IO[bytes], *, now: datetime) -> BackupSummary:
     """Write the register's tables to `output` as a backup; returns what it holds."""
     digest = hashlib.sha256()
-    with gzip.GzipFile(fileobj=output, mode="wb", mtime=0) as stream:
+    with gzip.GzipFile(fileobj=output, mode="wb", mtime=0, compresslevel=6) as stream:
 
         def emit(document: Any) -> None:
             line = _line(document)
