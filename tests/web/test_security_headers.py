@@ -78,6 +78,7 @@ async def test_every_route_answers_with_the_security_headers(db: Engine, tmp_pat
             for route in app.routes:
                 path = route.path
                 for name in route.path_parameters:
+                    assert name in values, f"a new route: give {name} a value ({route.path})"
                     path = path.split("{")[0] + values[name] + path.split("}", 1)[1]
                 for method in sorted(route.methods):
                     answer = await client.request(method, path, headers=HTML)

@@ -238,7 +238,8 @@ async def test_a_staff_session_changes_nothing_on_the_public_api(
     for route in app.routes:
         if route.path.startswith("/api/v1"):
             path = route.path
-            for name in route.path_parameters:  # type: ignore[attr-defined]
+            for name in route.path_parameters:
+                assert name in values, f"a new API route: give {name} a value ({route.path})"
                 path = path.split("{")[0] + values[name] + path.split("}", 1)[1]
             paths.append(path)
 
