@@ -36,6 +36,7 @@ from register.web.api import CORS, api_router
 from register.web.dumps import DumpsController
 from register.web.feeds import PRECOMPRESSED, FeedsController
 from register.web.health import HealthController
+from register.web.limits import MAX_BODY_BYTES, request_limits
 from register.web.pages import PublicPages
 from register.web.problems import (
     database_unavailable_handler,
@@ -172,6 +173,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
             backend="gzip", minimum_size=1024, exclude_opt_key=PRECOMPRESSED
         ),
         cors_config=CORS,
+        middleware=[request_limits],
+        request_max_body_size=MAX_BODY_BYTES,
         debug=settings.debug,
         logging_config=None,
     )

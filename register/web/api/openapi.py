@@ -17,15 +17,18 @@ from register.web.problems import PROBLEM_MEDIA_TYPE
 
 _PROBLEMS = {
     400: "A parameter is invalid or unknown (bad date, unknown filter value, limit out of "
-    "range, bad cursor): a problem document names each one.",
+    "range, bad cursor), or the URL is not well-formed percent-encoded UTF-8: a problem "
+    "document names each one.",
     404: "No published meeting, official or organisation has this id.",
+    414: "The path is longer than 2,048 bytes or the query string longer than 4,096.",
     429: "Too many requests from this address: wait for `Retry-After` seconds.",
     503: "The database is unavailable for a moment: retry after `Retry-After` seconds.",
 }
 
 
 def responses(*statuses: int) -> dict[int, ResponseSpec]:
-    """304 and the problem answers `statuses` (plus 400, 429 and 503, which any read may give)."""
+    """304 and the problem answers `statuses` (plus 400, 414, 429 and 503, which any read may
+    give)."""
     found: dict[int, ResponseSpec] = {
         304: ResponseSpec(
             data_container=None,
@@ -34,7 +37,7 @@ def responses(*statuses: int) -> dict[int, ResponseSpec]:
             generate_examples=False,
         )
     }
-    for status in sorted({400, 429, 503, *statuses}):
+    for status in sorted({400, 414, 429, 503, *statuses}):
         found[status] = ResponseSpec(
             data_container=Problem,
             description=_PROBLEMS[status],
