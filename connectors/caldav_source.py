@@ -104,7 +104,10 @@ def _vanished(
 ) -> list[str]:
     """Objects of the calendars no longer found (deleted, or no longer the source's)."""
     return sorted(
-        href for path, calendar in known.items() if path not in outcomes for href in calendar.etags
+        href
+        for path, calendar in known.items()
+        if path not in outcomes
+        for href in [*calendar.etags, *calendar.retry]
     )
 
 

@@ -68,6 +68,10 @@ class CalendarState(BaseModel):
             raise ValueError("etags must be a mapping of hrefs to ETags")
         return value
 
+    def knows(self, href: str) -> bool:
+        """Whether the object was reported (read, or waiting to be read again)."""
+        return href in self.etags or href in self.retry
+
     def window_is_stale(self, window: Window) -> bool:
         """Whether recurrences must be expanded again for `window`: its end moved forward by
         WINDOW_STEP or more, or its start moved back (occurrences before were never read)."""

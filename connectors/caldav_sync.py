@@ -125,9 +125,8 @@ class CalendarSync:
         )
         await self._report(outcome, bodies)
         outcome.state = _without_retried(outcome.state, outcome.retry)
-        known = previous.etags if previous else {}
-        kept = {*outcome.state.etags, *outcome.state.retry}
-        outcome.removed = [href for href in known if href not in kept]
+        known = [*previous.etags, *previous.retry] if previous else []
+        outcome.removed = [href for href in known if not outcome.state.knows(href)]
         return outcome
 
     async def by_token(
@@ -149,7 +148,7 @@ class CalendarSync:
             return await self.by_etags(target, previous.model_copy(update={"sync_token": None}))
         stale = [member for member in changes.changed if _differs(member, previous.etags)]
         stale += _retried(previous, changes.removed, stale)
-        removed = sorted(href for href in changes.removed if href in previous.etags)
+        removed = sorted(href for href in changes.removed if previous.knows(href))
         return await self._apply(
             target,
             previous,
@@ -168,7 +167,7 @@ class CalendarSync:
         current = {member.href for member in members}
         stale = [member for member in members if _differs(member, previous.etags)]
         stale += _retried(previous, frozenset(previous.retry) - current, stale)
-        removed = sorted(href for href in previous.etags if href not in current)
+        removed = sorted(href for href in [*previous.etags, *previous.retry] if href not in current)
         return await self._apply(
             target, previous, stale, removed, sync_token=own.sync_token, ctag=own.ctag
         )
@@ -222,7 +221,7 @@ class CalendarSync:
                     "retry": (),
                 }
             ),
-            removed=sorted({*removed, *(href for href in gone if href in previous.etags)}),
+            removed=sorted({*removed, *(href for href in gone if previous.knows(href))}),
         )
         await self._report(outcome, fetched.values())
         outcome.state = _without_retried(outcome.state, outcome.retry)

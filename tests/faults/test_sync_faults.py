@@ -337,3 +337,31 @@ async def test_ics_feed_faults_are_recorded_and_the_next_run_recovers(
 
     assert proxy.huge_sent
     assert max(proxy.huge_sent) < 36 * 1024 * 1024
+
+
+async def test_an_event_garbled_then_deleted_becomes_cancelled(
+    stored: StoredRegister,
+    radicale: RadicaleServer,
+    proxy: FaultProxy,
+    settings: Settings,
+) -> None:
+    """An object waiting to be read again (its data was not iCalendar) that is deleted before
+    the next sync is cancelled like any other, not forgotten with its meeting confirmed."""
+    twins = await connect_twins(SourceKind.CALDAV, stored, radicale, proxy, settings)
+    await sync_both(twins, settings)
+    change(twins.folder, 1)
+    with proxy.faulty(Fault(FaultKind.NOT_ICALENDAR, body_contains="calendar-multiget")):
+        garbled, _ = await sync_both(twins, settings)
+    assert garbled.status is SyncRunStatus.PARTIAL
+    (twins.folder / "deplace.ics").unlink()
+
+    after, _ = await sync_both(twins, settings)
+
+    assert after.status is SyncRunStatus.SUCCEEDED
+    view = await calendar_view(stored, twins.faulty)
+    twin = await calendar_view(stored, twins.twin)
+    gone = ("deplace@ville-test.example", "")
+    assert view[gone][1] is twin[gone][1] is MeetingStatus.CANCELLED
+    # The rest as the twin has it (the cancelled one keeps the last text each source read).
+    del view[gone], twin[gone]
+    assert view == twin
