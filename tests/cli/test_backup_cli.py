@@ -10,11 +10,13 @@ and the tables' engine they change are put back afterwards.
 
 import asyncio
 import gzip
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+import structlog
 
 from register.cli import main
 from register.settings import Settings, get_settings
@@ -37,8 +39,12 @@ Invoke = Callable[..., Outcome]
 def invoke(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Iterator[Invoke]:
     """Run `register ARGS…` in this process; returns its exit status and output."""
     for variable in ("DATABASE_URL", "REGISTER_DATA_DIR"):
-        monkeypatch.delenv(variable, raising=False)
+        # Set, then removed: monkeypatch then removes what the command sets, at the end.
+        monkeypatch.setenv(variable, "")
+        monkeypatch.delenv(variable)
     engine = conf.DB
+    root = logging.getLogger()
+    handlers, level, logs = root.handlers[:], root.level, structlog.get_config()
 
     def run(*args: str) -> Outcome:
         capsys.readouterr()
@@ -50,6 +56,10 @@ def invoke(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) 
     yield run
     get_settings.cache_clear()
     use_engine(engine)
+    # A command may configure logging (to the standard error captured for this test only).
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    structlog.configure(**logs)
 
 
 @pytest.mark.postgres

@@ -324,7 +324,8 @@ async def test_sqlite_writers_in_several_processes_wait_for_the_lock_instead_of_
     data = tmp_path / "data"
     settings = Settings(data_dir=data)
     await migrate(make_engine(settings))
-    world = await store_staff_world()
+    starting = asyncio.create_task(_start_server(data, tmp_path / "server.log"))
+    world = await store_staff_world()  # while the server starts
     drafts = [
         await add_meeting(
             factories.meeting(
@@ -339,7 +340,7 @@ async def test_sqlite_writers_in_several_processes_wait_for_the_lock_instead_of_
         for _ in range(6)
     ]
     by_staff, by_service = drafts[:4], drafts[4:]
-    server = await _start_server(data, tmp_path / "server.log")
+    server = await starting
     client = httpx.AsyncClient(base_url=server.base_url, timeout=60)
     try:
         await log_in(client, "editor")
