@@ -27,6 +27,8 @@ class Sample:
     """(id, slug)"""
     words: list[str]
     policy_area: str
+    last_seq: int
+    """The publication log's latest entry among the sample."""
 
 
 def sample_register(url: str) -> Sample:
@@ -60,6 +62,7 @@ def sample_register(url: str) -> Sample:
         ),
         words=words or ["rencontre"],
         policy_area=max(set(areas), key=areas.count) if areas else "urbanisme",
+        last_seq=max(item["log_seq"] for item in items),
     )
 
 
@@ -102,7 +105,9 @@ def mix(sample: Sample, seed: int = 2026) -> dict[str, list[str]]:
             *times(2, paths("/api/v1/organisations/{}", organisation)),
             *times(1, "/api/v1/authorities"),
             *times(2, "/api/v1/statistics"),
-            *times(2, "/api/v1/log"),
+            # A copy of the log kept up to date: the latest entries (the whole log is a
+            # download of its own, gigabytes on a large register).
+            *times(2, f"/api/v1/log?after={max(sample.last_seq - 20, 0)}"),
         ],
         FEEDS: [
             *times(4, "/feeds/rencontres.rss"),
