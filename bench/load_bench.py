@@ -65,6 +65,21 @@ def check_paths(url: str, paths: list[str], timeout: float) -> dict[str, Any]:
     return found
 
 
+def settle(url: str, limit: float = 180) -> float:
+    """Wait until the server has finished what a previous phase left queued (wrk stops
+    sending, the server does not stop answering): /health answered within 0.2 s three times in
+    a row. Returns the seconds waited."""
+    started = time.perf_counter()
+    quick = 0
+    while quick < 3 and time.perf_counter() - started < limit:
+        asked = time.perf_counter()
+        with contextlib.suppress(httpx.HTTPError):
+            httpx.get(f"{url}/health", timeout=limit)
+        quick = quick + 1 if time.perf_counter() - asked < 0.2 else 0
+        time.sleep(0.2)
+    return time.perf_counter() - started
+
+
 class MemorySampler:
     """The workers' resident sets, polled every 0.2 s during a run."""
 
@@ -180,6 +195,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
                 headers=HEADERS,
                 timeout=int(arguments.timeout),
             )
+        settled = [settle(server.url)]
         before = server.memory()
         with tempfile.TemporaryDirectory(prefix="load-profile-") as folder:
             profile: contextlib.AbstractContextManager[list[Path]] = (
@@ -191,19 +207,19 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
                 measured = run_wrk(server.url, everything, headers=HEADERS, **load)
             hot = hot_functions(outputs) if arguments.profile else []
         after = server.memory()
-        by_kind = {
-            kind: run_wrk(
+        by_kind: dict[str, LoadFigures] = {}
+        for kind in (PAGES, API, FEEDS):
+            settled.append(settle(server.url))
+            by_kind[kind] = run_wrk(
                 server.url,
                 shuffled(kinds[kind]),
                 headers=HEADERS,
                 **(load | {"seconds": max(arguments.seconds // 2, 5)}),
             )
-            for kind in (PAGES, API, FEEDS)
-        }
-        baselines = {
-            name: run_wrk(server.url, [path], headers=HEADERS, **load)
-            for name, path in BASELINES.items()
-        }
+        baselines: dict[str, LoadFigures] = {}
+        for name, path in BASELINES.items():
+            settled.append(settle(server.url))
+            baselines[name] = run_wrk(server.url, [path], headers=HEADERS, **load)
         return {
             "workers": server.worker_pids(),
             "mix": {kind: len(paths) for kind, paths in kinds.items()},
@@ -216,6 +232,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
             "memory_after_kib": after,
             "sampled_rss_peak_kib": sampler.peak,
             "hot_functions": hot,
+            "settle_seconds": [round(value, 1) for value in settled],
         }
 
 
@@ -254,6 +271,10 @@ def report(figures: dict[str, Any]) -> str:
         + " MiB, highest sampled during it "
         + ", ".join(f"{figures['sampled_rss_peak_kib'][pid] / KIB:.0f}" for pid in workers)
         + " MiB)"
+    )
+    lines.append(
+        "Seconds waited before each phase for the server to finish the previous one's queue: "
+        + ", ".join(f"{value:g}" for value in figures["settle_seconds"])
     )
     if figures["hot_functions"]:
         lines.append("Where the workers spent their time (share of samples, inclusive):")
