@@ -18,6 +18,7 @@ import json
 import os
 import random
 import signal
+import statistics
 import time
 import traceback
 from collections import Counter
@@ -251,22 +252,30 @@ class Tally:
     seconds: float = 0.0
 
 
-def kill_at_random(scene: Scene, round_number: int, rng: random.Random, longest: float) -> bool:
-    """Fork a child, SIGKILL it after a random delay; True if it was killed at work."""
+def kill_at_random(
+    scene: Scene, round_number: int, rng: random.Random, span: float
+) -> float | None:
+    """Fork a child and SIGKILL it after a random delay within `span` seconds; None if it was
+    killed at work, else how long it took to finish."""
     seed = rng.randrange(10**9)
+    started = time.monotonic()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child never returns
         os._exit(run_child(scene, round_number, seed))
-    deadline = time.monotonic() + rng.uniform(0.0, longest)
+    deadline = started + rng.uniform(0.0, span)
     while time.monotonic() < deadline:
         done, status = os.waitpid(pid, os.WNOHANG)
         if done:
             assert os.waitstatus_to_exitcode(status) == 0, f"round {round_number} failed"
-            return False
+            return time.monotonic() - started
         time.sleep(0.002)
     os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
-    return os.WIFSIGNALED(status)
+    if os.WIFSIGNALED(status):
+        return None
+    # It ended between the last look and the kill.
+    assert os.waitstatus_to_exitcode(status) == 0, f"round {round_number} failed"
+    return time.monotonic() - started
 
 
 def finish(scene: Scene, round_number: int) -> float:
@@ -296,15 +305,19 @@ async def test_sigkill_at_random_points_of_syncs_and_publications_loses_nothing(
     rng = random.Random(SEED)  # noqa: S311 - a replayable sequence, not a secret
     tally = Tally()
     started = time.monotonic()
-    # A child that finishes tells how long one takes; kills land anywhere in that span.
+    # A child that finishes tells how long one takes; kills land anywhere in that span,
+    # measured again by each child that finishes before its kill (the first is the slowest).
     change_calendar(scene.folder, rng, 0)
-    longest = finish(scene, 0) * 1.2
+    durations = [finish(scene, 0)]
     for round_number in range(1, ROUNDS + 1):
         change_calendar(scene.folder, rng, round_number)
-        if kill_at_random(scene, round_number, rng, longest):
+        span = statistics.median(durations[-5:])
+        finished = kill_at_random(scene, round_number, rng, span)
+        if finished is None:
             tally.kills += 1
         else:
             tally.finished += 1
+            durations.append(finished)
     finish(scene, ROUNDS + 1)
     tally.seconds = time.monotonic() - started
     print(
