@@ -1,6 +1,7 @@
 """`register rotate-key`: every stored credential moves to the new key in one transaction, a
 wrong old key changes nothing and says so, and no key or password is ever printed."""
 
+import asyncio
 from pathlib import Path
 from uuid import UUID
 
@@ -13,7 +14,7 @@ from register.services.credentials import CredentialsError, decrypt, key_path
 from register.services.key_rotation import reencrypt_credentials, rotate_key
 from register.settings import Settings
 from register.store.repositories.source_credentials import all_credentials
-from tests.cli.test_cli import run
+from tests.cli.test_backup_cli import Invoke, invoke  # noqa: F401 - the fixture
 from tests.stored import store_caldav_source, store_register
 
 PASSWORDS = ("Cabinet-2026!", "app-token-7f3a9c")
@@ -66,43 +67,54 @@ async def test_a_wrong_old_key_changes_nothing(db: Engine, tmp_path: Path) -> No
     assert await all_credentials() == before
 
 
-@pytest.mark.parametrize("migrated_engine", ["sqlite"], indirect=True)
-async def test_the_command_rotates_the_key_file_and_prints_no_secret(
-    db: Engine, tmp_path: Path
-) -> None:
+async def _store_register_with_key_file(settings: Settings) -> list[UUID]:
     from register.store.engine import make_engine, use_engine
     from register.store.migrate import migrate
 
-    data = tmp_path / "data"
-    settings = _settings(data)
     engine = make_engine(settings)
     await migrate(engine)
     use_engine(engine)
-    ids = await _store_sources(settings)  # creates data/secret.key
+    return await _store_sources(settings)  # creates the data directory's secret.key
+
+
+def test_the_command_rotates_the_key_file_and_prints_no_secret(
+    tmp_path: Path,
+    invoke: Invoke,  # noqa: F811 - the fixture imported above
+) -> None:
+    data = tmp_path / "data"
+    settings = _settings(data)
+    ids = asyncio.run(_store_register_with_key_file(settings))
     old_key = key_path(settings).read_bytes().strip()
     wrong = Fernet.generate_key()
-
-    rotated = run("rotate-key", "--data-dir", str(data))
     (tmp_path / "wrong.key").write_bytes(wrong)
-    refused = run(
+
+    rotated = invoke("rotate-key", "--data-dir", str(data))
+    refused = invoke(
         "rotate-key", "--data-dir", str(data), "--old-key-file", str(tmp_path / "wrong.key")
     )
 
-    assert rotated.returncode == 0, rotated.stderr
+    assert rotated.status == 0, rotated.stderr
     assert rotated.stdout.startswith("Re-encrypted 2 stored credential(s) under the new key.\n")
     new_key = key_path(settings).read_bytes().strip()
     assert new_key != old_key
     assert (data / "secret.key.old").read_bytes().strip() == old_key
     assert not (data / "secret.key.new").exists()
     assert oct(key_path(settings).stat().st_mode & 0o777) == "0o600"
-    stored = await all_credentials()
+    stored = asyncio.run(_credentials(settings))
     assert [decrypt(stored[i], settings) for i in ids[:2]] == list(PASSWORDS)
-    assert refused.returncode == 1
+    assert refused.status == 1
     assert "cannot be decrypted with the old key" in refused.stderr
     assert "Nothing was changed" in refused.stderr
     for output in (rotated.stdout, rotated.stderr, refused.stdout, refused.stderr):
         for secret in (*PASSWORDS, old_key.decode(), new_key.decode(), wrong.decode()):
             assert secret not in output
+
+
+async def _credentials(settings: Settings) -> dict[UUID, str]:
+    from register.store.engine import make_engine, use_engine
+
+    use_engine(make_engine(settings))
+    return await all_credentials()
 
 
 async def test_an_interrupted_rotation_finishes_with_its_own_new_key(
