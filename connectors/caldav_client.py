@@ -85,6 +85,8 @@ class DAVSession:
         hooks["response"].append(self._count)
 
     def _count(self, response: Any, **_: Any) -> Any:
+        """Count every exchange; an answer read whole (not our streamed REPORTs, checked as
+        they are read) must be a multistatus if it is a 2xx to a PROPFIND or REPORT."""
         self.requests += 1
         if not self._streaming:
             _check_multistatus(response)

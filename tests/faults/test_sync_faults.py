@@ -11,11 +11,14 @@ the twin's, field by field of what the calendar owns.
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from uuid import UUID, uuid4
 
 import pytest
 
+from connectors.caldav_source import CalDAVConnector
+from connectors.delta import Window
 from register.domain.kinds import MeetingStatus, SourceKind, SyncRunStatus
 from register.domain.source import SyncRun
 from register.services.connector_factory import ConnectorLimits
@@ -27,6 +30,8 @@ from tests.faults.calendars import calendar_view, event
 from tests.faults.proxy import HUGE_NAME, Fault, FaultKind, FaultProxy
 from tests.servers import RadicaleServer, ServerCalendar
 from tests.stored import StoredRegister
+
+WINDOW = Window(start=datetime(2026, 12, 1, tzinfo=UTC), end=datetime(2027, 6, 1, tzinfo=UTC))
 
 # One worker, one Radicale, for every test of this folder.
 pytestmark = pytest.mark.xdist_group("faults")
@@ -369,3 +374,27 @@ async def test_an_event_garbled_then_deleted_becomes_cancelled(
     # The rest as the twin has it (the cancelled one keeps the last text each source read).
     del view[gone], twin[gone]
     assert view == twin
+
+
+async def test_a_50_mb_event_at_the_first_sync_is_refused_alone(
+    radicale: RadicaleServer, proxy: FaultProxy
+) -> None:
+    """A first sync reads every event in one calendar-query: its answer is dropped at the large
+    object, the calendar listed, and the others fetched by multiget."""
+    calendar = radicale.make_calendar(f"agenda-{uuid4().hex[:10]}", "Agenda de Marie Durand")
+    fill(radicale.collection_folder(calendar))
+    connector = CalDAVConnector(
+        proxy.url + calendar.path, radicale.username, radicale.password, timeout=5, retries=0
+    )
+
+    with proxy.faulty(Fault(FaultKind.HUGE_EVENT)):
+        delta = await connector.sync({}, WINDOW)
+
+    names = sorted(change.href.rsplit("/", 1)[1] for change in delta.changed)
+    assert names == ["annule.ics", "bureau.ics", "deplace.ics", "fbv.ics"]
+    assert [failure.href.rsplit("/", 1)[1] for failure in delta.failed] == [HUGE_NAME]
+    assert [seen.method for seen in proxy.seen][-3:] == ["REPORT", "PROPFIND", "REPORT"]
+    assert max(proxy.huge_sent) < 24 * 1024 * 1024
+    # Not read again while it does not change.
+    again = await connector.sync(delta.state, WINDOW)
+    assert (again.changed, again.failed, again.removed) == ((), (), ())
