@@ -117,6 +117,15 @@ def _check(result: CaseResult, ours: httpx.Response, rows: list[list[Any]]) -> N
             result.checks.append(f"CSV has {lines} lines for {len(rows[0])} rows")
 
 
+def _check_peer(result: CaseResult, ours: httpx.Response, peer: httpx.Response) -> None:
+    """Datasette's answer holds as many rows in all as ours (a list's total)."""
+    if not peer.headers["content-type"].startswith("application/json"):
+        return
+    counted, total = peer.json().get("filtered_table_rows_count"), ours.json().get("total")
+    if counted is not None and total is not None and counted != total:
+        result.checks.append(f"Datasette counts {counted} rows, we count {total}")
+
+
 def measure(
     case: Case,
     ours: httpx.Client,
@@ -130,7 +139,9 @@ def measure(
     _check(result, answer, rows)
     result.sizes["ours"] = len(answer.content)
     if datasette is not None and case.datasette:
-        result.sizes["datasette"] = len(_get(datasette, case.datasette).content)
+        peer = _get(datasette, case.datasette)
+        result.sizes["datasette"] = len(peer.content)
+        _check_peer(result, answer, peer)
     paths: list[Callable[[], None]] = [
         lambda: result.ours.add(_timed_get(ours, case.ours)[0]),
         lambda: result.bare.add(bare.run(case.bare)[0]),
@@ -212,7 +223,9 @@ def run(arguments: argparse.Namespace) -> list[CaseResult]:
     logs = Path(tempfile.mkdtemp(prefix="api-bench-"))
     results = []
     # Our server first: it brings the schema up to date (indexes) before anything is read.
-    with register_server(logs, data_dir=arguments.data_dir) as ours_server:
+    with register_server(
+        logs, data_dir=arguments.data_dir, source=arguments.register_source
+    ) as ours_server:
         samples = pick_samples(database)
         print(f"samples: {samples}", file=sys.stderr)
         cases = [*list_cases(samples), *other_cases(samples)]
@@ -232,6 +245,7 @@ def run(arguments: argparse.Namespace) -> list[CaseResult]:
                 results.append(
                     measure(case, ours, datasette if datasette_server_ else None, bare, runs)
                 )
+                print(table(results[-1:]).splitlines()[2], file=sys.stderr)
     return results
 
 
@@ -251,6 +265,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--only", action="append", help="cases whose name contains this")
     parser.add_argument("--no-datasette", action="store_true", help="skip Datasette")
     parser.add_argument("--json", type=Path, help="write the figures to this file")
+    parser.add_argument(
+        "--register-source",
+        type=Path,
+        help="serve the register from this checkout (e.g. a `git worktree` of an earlier "
+        "commit, to measure a change)",
+    )
     arguments = parser.parse_args(argv)
     started = datetime.now(UTC)
     results = run(arguments)

@@ -158,15 +158,22 @@ def _datasette(table: str, fmt: str = "json", **query: str) -> str:
 
 def _words(words: str, full_text: bool) -> tuple[str, tuple[object, ...], dict[str, str]]:
     """The bare condition and Datasette's parameters for "every word starts a word": a prefix
-    query of the FTS5 index when there is one (Datasette finds it and searches it with
-    `_search`), else `LIKE '% word%'` (with `_where`)."""
+    query of the FTS5 index when there is one (Datasette searches it with `_search`), else
+    `LIKE '% word%'` (with `_where`)."""
     parts = words.split()
     if full_text:
         match = " ".join(f'"{w}"*' for w in parts)
         return (
             "rowid IN (SELECT rowid FROM public_meeting_fts WHERE public_meeting_fts MATCH ?)",
             (match,),
-            {"_search": match, "_searchmode": "raw"},
+            # Datasette finds an FTS table by `content="table"` or `content=[table]` in its
+            # SQL; ours says `content='public_meeting'`, so it is named here.
+            {
+                "_search": match,
+                "_searchmode": "raw",
+                "_fts_table": "public_meeting_fts",
+                "_fts_pk": "rowid",
+            },
         )
     return (
         " AND ".join("search_text LIKE ?" for _ in parts),

@@ -44,11 +44,18 @@ def _wait(server: Server, path: str, log: Path, timeout: float = 600.0) -> None:
 
 @contextlib.contextmanager
 def _running(
-    name: str, command: list[str], env: dict[str, str], *, ready: str, port: int, log: Path
+    name: str,
+    command: list[str],
+    env: dict[str, str],
+    *,
+    ready: str,
+    port: int,
+    log: Path,
+    cwd: Path | None = None,
 ) -> Iterator[Server]:
     with log.open("wb") as output:
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-            command, env=env, stdout=output, stderr=subprocess.STDOUT
+            command, env=env, stdout=output, stderr=subprocess.STDOUT, cwd=cwd
         )
     server = Server(name, f"http://127.0.0.1:{port}", process)
     try:
@@ -65,10 +72,15 @@ def _running(
 
 @contextlib.contextmanager
 def register_server(
-    log_dir: Path, *, data_dir: Path | None = None, database_url: str | None = None
+    log_dir: Path,
+    *,
+    data_dir: Path | None = None,
+    database_url: str | None = None,
+    source: Path | None = None,
 ) -> Iterator[Server]:
     """`register serve`, with no rate limit and no background work (sync, dumps), so that the
-    server does nothing but answer."""
+    server does nothing but answer; `source`: another checkout of the register to run (an
+    earlier commit, to measure a change)."""
     port = free_port()
     env = {
         **os.environ,
@@ -83,8 +95,16 @@ def register_server(
         command += ["--database-url", database_url]
     elif data_dir:
         command += ["--data-dir", str(data_dir)]
+    if source is not None:
+        env["PYTHONPATH"] = str(source)
     with _running(
-        "register", command, env, ready="/health", port=port, log=log_dir / "register.log"
+        "register",
+        command,
+        env,
+        ready="/health",
+        port=port,
+        log=log_dir / "register.log",
+        cwd=source,
     ) as server:
         yield server
 

@@ -18,6 +18,7 @@ from register.queries import (
     MeetingFilter,
     MeetingSort,
     iter_meetings,
+    reading,
     search_meetings,
     search_stored,
     stored_history,
@@ -138,10 +139,11 @@ class MeetingsController(Controller):
         response_headers=READ_HEADERS,
     )
     async def get_meeting(self, meeting_id: FromPath[UUID]) -> Response[MeetingWithVersions]:
-        current = await stored_meeting(meeting_id)
+        async with reading():
+            current = await stored_meeting(meeting_id)
+            versions = await stored_history(meeting_id)
         if current is None:
             raise NotFoundException(detail=f"no published meeting has the id {meeting_id}")
-        versions = await stored_history(meeting_id)
         document = {
             **as_mapping(meeting_document(current)),
             "versions": [meeting_document(version) for version in versions],

@@ -10,7 +10,7 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 from pydantic import BaseModel, ConfigDict, Field
 
-from register.queries import MeetingFilter, register_version
+from register.queries import MeetingFilter, reading, register_version
 from register.statistics import (
     meetings_per_month,
     meetings_per_official,
@@ -130,7 +130,8 @@ async def _cached(filters: MeetingFilter, top: int) -> Statistics:
     key = (version.last_hash, version.last_seq, filters.model_dump_json(), top)
     found = _cache.get(key)
     if found is None:
-        found = _cache[key] = await _figures(filters, top)
+        async with reading():
+            found = _cache[key] = await _figures(filters, top)
         while len(_cache) > _CACHED:
             _cache.popitem(last=False)
     else:
