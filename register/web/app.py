@@ -1,14 +1,12 @@
 """The application factory."""
 
 import asyncio
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from asyncpg.exceptions import PostgresConnectionError
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
@@ -39,7 +37,6 @@ from register.web.health import HealthController
 from register.web.limits import MAX_BODY_BYTES, request_limits
 from register.web.pages import PublicPages
 from register.web.problems import (
-    database_unavailable_handler,
     http_exception_handler,
     internal_error_handler,
 )
@@ -151,9 +148,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
             LoginRequiredError: login_required_handler,
             PasswordChangeRequiredError: password_change_handler,
             HTTPException: http_exception_handler,
-            PostgresConnectionError: database_unavailable_handler,
-            ConnectionError: database_unavailable_handler,
-            sqlite3.OperationalError: database_unavailable_handler,
+            # A database that cannot answer gets a 503 from here too (`database_unavailable`),
+            # while any other error, an SQL one included, stays a logged 500.
             Exception: internal_error_handler,
         },
         template_config=TemplateConfig(

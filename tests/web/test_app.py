@@ -1,6 +1,7 @@
 """Health, OpenAPI, problem details and the home page, on SQLite and PostgreSQL."""
 
 import logging
+import sqlite3
 from datetime import UTC, datetime
 
 import httpx
@@ -11,6 +12,7 @@ from piccolo.engine.base import Engine
 from register.domain.publication import PublicationAction
 from register.services.publication import Actor, apply_action
 from register.store.repositories import meetings
+from register.web.problems import database_unavailable
 from tests import factories
 from tests.stored import store_register
 
@@ -142,3 +144,17 @@ async def test_every_answer_is_logged_with_its_status_and_duration(
         ("GET", "/missing", 404),
     ]
     assert all(e["duration_ms"] >= 0 for e in entries)  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("error", "unavailable"),
+    [
+        (sqlite3.OperationalError("database is locked"), True),
+        (sqlite3.OperationalError("no such column: meeting.subjet"), False),
+        (sqlite3.OperationalError('near "FORM": syntax error'), False),
+        (ValueError("not a database error"), False),
+    ],
+)
+def test_only_a_database_that_cannot_answer_is_a_503(error: Exception, unavailable: bool) -> None:
+    """A locked SQLite file is worth a retry (503); a broken query is a bug (a logged 500)."""
+    assert database_unavailable(error) is unavailable
