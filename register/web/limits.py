@@ -49,14 +49,19 @@ def _percent_decoded(raw: bytes) -> bytes:
 
 def well_formed(raw: bytes) -> str | None:
     """What is wrong with percent-encoded `raw` (a path, a query string, a form body), or None:
-    a `%` not followed by two hexadecimal digits, or escapes that decode to invalid UTF-8."""
+    a `%` not followed by two hexadecimal digits, escapes that decode to invalid UTF-8, or a NUL
+    character (no text holds one, and PostgreSQL refuses it: a 500 found by the back office's
+    fuzz test)."""
     bad = _BAD_ESCAPE.search(raw)
     if bad:
         return f"a '%' at byte {bad.start()} is not followed by two hexadecimal digits"
+    decoded = _percent_decoded(raw)
     try:
-        _percent_decoded(raw).decode("utf-8")
+        decoded.decode("utf-8")
     except UnicodeDecodeError as error:
         return f"the percent-encoded bytes are not UTF-8 (byte {error.start} after decoding)"
+    if b"\x00" in decoded:
+        return "it holds a NUL character (%00), which is not text"
     return None
 
 

@@ -34,6 +34,8 @@ def assert_problem(answer: httpx.Response, status: int, kind: str, words: str) -
         (b"q=%ff%fe", "the percent-encoded bytes are not UTF-8 (byte 2 after decoding)"),
         (b"q=\xe9t\xe9", "the percent-encoded bytes are not UTF-8 (byte 2 after decoding)"),
         (b"q=%ED%A0%80", "the percent-encoded bytes are not UTF-8 (byte 2 after decoding)"),
+        # A NUL in a staff form was a 500 on PostgreSQL (found by tests/web/test_staff_fuzz.py).
+        (b"subject=a%00b", "it holds a NUL character (%00), which is not text"),
     ],
 )
 def test_what_well_formed_percent_encoding_is(raw: bytes, wrong: str | None) -> None:

@@ -47,7 +47,8 @@ WANTED = {
     ("registrationCategory",): "category",
 }
 _CHARACTER_REFERENCE = re.compile(rb"&#(x[0-9a-fA-F]+|[0-9]+);")
-_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_BYTES = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]|\xef\xbf[\xbe\xbf]")
+"""Control characters, and U+FFFE and U+FFFF written raw in UTF-8: neither XML allows them."""
 
 
 def _allowed_in_xml_1_0(code: int) -> bool:
@@ -61,7 +62,9 @@ def _keep_reference(match: re.Match[bytes]) -> bytes:
 
 
 def xml_1_0(chunk: bytes) -> bytes:
-    """`chunk` without the control characters (raw or referenced) that XML 1.0 forbids.
+    """`chunk` without the characters (raw or referenced) that XML 1.0 forbids: control
+    characters, U+FFFE and U+FFFF (found by the import fuzz test: one in a name stopped the
+    import).
 
     Removing them changes no line number: none of them is a line break.
     """

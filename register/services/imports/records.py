@@ -76,6 +76,7 @@ DROPPED_TO: dict[str, str | None] = {
 DROPPED_TO |= {"acronym": None, "website": None, "category": ""}
 MAX_WEBSITE = 500  # the column's length
 _SPACES = re.compile(r"[\s.\u00a0\u202f]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 class SourceError(Exception):
@@ -109,14 +110,24 @@ Record = Candidate | Rejected
 
 
 def text(value: object) -> str | None:
-    """A value as text with its spaces collapsed; None when missing, blank or not a scalar."""
+    """A value as text with its spaces collapsed; None when missing, blank or not a scalar.
+
+    NUL characters are dropped and lone surrogates (JSON's `\ud800`) replaced: PostgreSQL
+    refuses both in text, and one in a record (JSON's `\u0000`, a raw byte in a CSV) stopped
+    the whole import there (found by the import fuzz test)."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int | float):
         value = str(value)
     if not isinstance(value, str):
         return None
-    return " ".join(value.split()) or None
+    cleaned = " ".join(value.replace("\x00", "").split())
+    if not cleaned.isascii():
+        try:
+            cleaned.encode()
+        except UnicodeEncodeError:  # a lone surrogate, from JSON's "\ud800"
+            cleaned = _SURROGATE.sub("\ufffd", cleaned)
+    return cleaned or None
 
 
 def compact(value: str | None, *, upper: bool = False) -> str | None:

@@ -4,7 +4,6 @@ from datetime import UTC, date, datetime
 
 from litestar import Controller, get
 from litestar.di import NamedDependency, Provide
-from litestar.exceptions import ValidationException
 from litestar.params import FromQuery
 from litestar.response import Template
 
@@ -14,6 +13,7 @@ from register.domain.staff import StaffUser
 from register.services.compliance import compliance_report
 from register.web.staff.auth import current_staff, ensure
 from register.web.staff.meetings import GROUND_LABELS
+from register.web.staff.queue import check_period
 from register.web.staff.scope import scope_of
 
 
@@ -31,8 +31,7 @@ class ComplianceController(Controller):
     ) -> Template:
         if not has_permission(staff, Permission.VIEW_COMPLIANCE):
             ensure(staff, Permission.VIEW_COMPLIANCE)
-        if since and until and until < since:
-            raise ValidationException(detail="until: the end date is before the start date")
+        check_period(since, until)
         scope = await scope_of(staff)
         report = await compliance_report(
             authority_ids=scope.authority_ids,
