@@ -16,6 +16,7 @@ import click
 from register.cli import _configure, _open_database, _run, cli, database_options
 from register.domain.compliance import ComplianceFigures, ComplianceReport
 from register.domain.kinds import LegalGround
+from register.open_data import csv_cell
 
 CSV_COLUMNS: tuple[str, ...] = (
     "kind",
@@ -49,8 +50,8 @@ def csv_row(figures: ComplianceFigures) -> list[str]:
     return [
         figures.kind,
         str(figures.id),
-        figures.name,
-        figures.authority_name,
+        csv_cell(figures.name),
+        csv_cell(figures.authority_name),
         str(figures.interest_meetings),
         str(figures.due),
         str(figures.published),

@@ -6,10 +6,13 @@ import io
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from uuid import uuid4
 
 import pytest
 
+from register.cli_report import csv_row
 from register.domain.collegiality import CollegialityRecord
+from register.domain.compliance import ComplianceFigures
 from register.domain.kinds import LegalGround
 from register.domain.meeting import Meeting, TimeSpan
 from register.domain.official import Official
@@ -231,3 +234,27 @@ def test_report_has_help() -> None:
     assert result.returncode == 0, result.stderr
     assert "Usage: register report" in result.stdout
     assert "--by [authority|official]" in result.stdout
+
+
+def test_a_name_that_looks_like_a_formula_is_written_as_text() -> None:
+    """The CSV report neutralises spreadsheet formulas as the API and the downloads do."""
+    figures = ComplianceFigures(
+        kind="official",
+        id=uuid4(),
+        name='=HYPERLINK("http://x")',
+        authority_id=uuid4(),
+        authority_name="@Ville",
+        interest_meetings=1,
+        due=0,
+        published=0,
+        on_time=0,
+        on_time_share=None,
+        median_delay_days=None,
+        complete_records=0,
+        complete_share=None,
+        exemptions=dict.fromkeys(LegalGround, 0),
+    )
+
+    row = csv_row(figures)
+
+    assert row[2:4] == ['\'=HYPERLINK("http://x")', "'@Ville"]
