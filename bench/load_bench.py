@@ -196,6 +196,7 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
                 timeout=int(arguments.timeout),
             )
         settled = [settle(server.url)]
+        workers = server.worker_pids()
         before = server.memory()
         with tempfile.TemporaryDirectory(prefix="load-profile-") as folder:
             profile: contextlib.AbstractContextManager[list[Path]] = (
@@ -221,7 +222,8 @@ def run(arguments: argparse.Namespace) -> dict[str, Any]:
             settled.append(settle(server.url))
             baselines[name] = run_wrk(server.url, [path], headers=HEADERS, **load)
         return {
-            "workers": server.worker_pids(),
+            "workers": workers,
+            "restarted_workers": sorted(set(workers) - set(server.worker_pids())),
             "mix": {kind: len(paths) for kind, paths in kinds.items()},
             "first_requests": checked,
             "failing_paths": failing,
@@ -262,16 +264,21 @@ def report(figures: dict[str, Any]) -> str:
         )
     workers = figures["workers"]
     after, before = figures["memory_after_kib"], figures["memory_before_kib"]
-    peaks = [after[pid].get("VmHWM", 0) for pid in workers]
+    peaks = [after.get(pid, {}).get("VmHWM", 0) for pid in workers]
     lines.append(
         "Workers' peak resident memory (VmHWM): "
         + ", ".join(f"{peak / KIB:.0f} MiB" for peak in peaks)
         + f" (sum {sum(peaks) / KIB:.0f} MiB; resident before the measured load "
-        + ", ".join(f"{before[pid].get('VmRSS', 0) / KIB:.0f}" for pid in workers)
+        + ", ".join(f"{before.get(pid, {}).get('VmRSS', 0) / KIB:.0f}" for pid in workers)
         + " MiB, highest sampled during it "
-        + ", ".join(f"{figures['sampled_rss_peak_kib'][pid] / KIB:.0f}" for pid in workers)
+        + ", ".join(f"{figures['sampled_rss_peak_kib'].get(pid, 0) / KIB:.0f}" for pid in workers)
         + " MiB)"
     )
+    if figures["restarted_workers"]:
+        lines.append(
+            f"Workers gone during the run (uvicorn restarts a worker that stops answering its "
+            f"pings): {figures['restarted_workers']}; their peak is not in the figures above"
+        )
     lines.append(
         "Seconds waited before each phase for the server to finish the previous one's queue: "
         + ", ".join(f"{value:g}" for value in figures["settle_seconds"])
