@@ -95,6 +95,10 @@ REFUSED = {
         ),
         "and the object's other rules would take about",
     ),
+    "FREQ=HOURLY;BYSETPOS=42, found by the fuzz test (100 s of CPU)": (
+        calendar(event("DTSTART;VALUE=DATE:20280407", "RRULE:FREQ=HOURLY;BYSETPOS=42;COUNT=9")),
+        "BYSETPOS with FREQ=HOURLY is refused",
+    ),
     "300 rules that never match": (
         calendar(
             event(
