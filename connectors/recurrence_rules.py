@@ -87,6 +87,19 @@ _PERIODS_PER_CYCLE = {
 }
 _LAST_YEAR = 9999
 _SUB_DAILY = frozenset({"HOURLY", "MINUTELY", "SECONDLY"})
+_RANGES = {
+    "BYSECOND": (0, 60),
+    "BYMINUTE": (0, 59),
+    "BYHOUR": (0, 23),
+    "BYMONTHDAY": (1, 31),
+    "BYYEARDAY": (1, 366),
+    "BYWEEKNO": (1, 53),
+    "BYMONTH": (1, 12),
+    "BYSETPOS": (1, 366),
+}
+"""The values RFC 5545 §3.3.10 allows (in absolute value where a sign is allowed): dateutil
+checks few of them, and `FREQ=MINUTELY;BYWEEKNO=70` kept it busy for seconds (found by the
+calendar fuzz test)."""
 
 
 def _first(rule: Any, part: str, default: Any) -> Any:
@@ -168,6 +181,13 @@ def _check_parts(rule: Any, text: str, owner: str) -> None:
     for part in ("INTERVAL", "COUNT"):
         if not isinstance(_first(rule, part, 1), int) or _first(rule, part, 1) < 1:
             raise MalformedObjectError(f"RRULE {text} of {owner}: {part} must be positive")
+    for part, (low, high) in _RANGES.items():
+        for value in rule.get(part) or []:
+            signed = value if low == 0 else abs(value)  # BYHOUR and the like have no sign
+            if not isinstance(value, int) or not low <= signed <= high:
+                raise MalformedObjectError(
+                    f"RRULE {text} of {owner}: {part} value {value} is out of range (§3.3.10)"
+                )
     freq = str(_first(rule, "FREQ", "")).upper()
     if freq in _SUB_DAILY and rule.get("BYSETPOS"):
         # Found by the calendar fuzz test: 100 s of CPU for one object.

@@ -99,6 +99,10 @@ REFUSED = {
         calendar(event("DTSTART;VALUE=DATE:20280407", "RRULE:FREQ=HOURLY;BYSETPOS=42;COUNT=9")),
         "BYSETPOS with FREQ=HOURLY is refused",
     ),
+    "FREQ=MINUTELY;BYWEEKNO=70, found by the fuzz test": (
+        calendar(event("DTSTART:20270718T035525Z", "RRULE:FREQ=MINUTELY;BYDAY=MO;BYWEEKNO=70")),
+        "BYWEEKNO value 70 is out of range",
+    ),
     "300 rules that never match": (
         calendar(
             event(
