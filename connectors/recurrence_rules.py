@@ -174,13 +174,18 @@ class RuleBudget:
 
 def _written(rule: Any) -> str:
     """A rule as written in the calendar, for messages."""
-    return str(rule.to_ical().decode(errors="replace"))
+    try:
+        return str(rule.to_ical().decode(errors="replace"))
+    except Exception as error:  # a part icalendar parsed but cannot write back (found by fuzzing)
+        raise MalformedObjectError(f"an RRULE cannot be read: {error}") from error
 
 
 def _check_parts(rule: Any, text: str, owner: str) -> None:
     for part in ("INTERVAL", "COUNT"):
         if not isinstance(_first(rule, part, 1), int) or _first(rule, part, 1) < 1:
             raise MalformedObjectError(f"RRULE {text} of {owner}: {part} must be positive")
+    if not isinstance(_first(rule, "UNTIL", date.min), date):  # `UNTIL=PT1H`, found by fuzzing
+        raise MalformedObjectError(f"RRULE {text} of {owner}: UNTIL is not a date or date-time")
     for part, (low, high) in _RANGES.items():
         for value in rule.get(part) or []:
             signed = value if low == 0 else abs(value)  # BYHOUR and the like have no sign
@@ -215,8 +220,10 @@ def prepare_rules(event: Component, until: datetime, budget: RuleBudget | None =
         try:
             if matches_ever(rule, start):
                 kept.append(rule)
-        except (ValueError, TypeError, OverflowError) as error:
-            raise MalformedObjectError(f"RRULE {text} of event {uid}: {error}") from error
+        except MalformedObjectError:
+            raise
+        except Exception as error:  # dateutil trips on odd rules: IndexError on MONTHLY 53FR
+            raise MalformedObjectError(f"RRULE {text} of event {uid}: {error!r}") from error
     if not kept:
         del event["RRULE"]
     elif len(kept) < len(rules if isinstance(rules, list) else [rules]):

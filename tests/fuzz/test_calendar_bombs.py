@@ -103,6 +103,14 @@ REFUSED = {
         calendar(event("DTSTART:20270718T035525Z", "RRULE:FREQ=MINUTELY;BYDAY=MO;BYWEEKNO=70")),
         "BYWEEKNO value 70 is out of range",
     ),
+    "UNTIL=PT1H, found by fuzzing (AttributeError)": (
+        calendar(event("DTSTART;VALUE=DATE:00010325", "RRULE:FREQ=MINUTELY;UNTIL=PT1H")),
+        "UNTIL is not a date or date-time",
+    ),
+    "FREQ=MONTHLY;BYDAY=53FR, found by fuzzing (IndexError in dateutil)": (
+        calendar(event(f"DTSTART:{stamp(FIRST)}", "RRULE:FREQ=MONTHLY;BYDAY=53FR,1SA")),
+        "IndexError",
+    ),
     "300 rules that never match": (
         calendar(
             event(
