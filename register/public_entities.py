@@ -13,11 +13,14 @@ that `meetings + withdrawn` is the `total` of the matching search. An official i
 the meetings of their own diary, as the `official` filter of a search counts them.
 """
 
+import asyncio
 import base64
 import binascii
 import json
-from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from heapq import nlargest
+from typing import Any, NamedTuple, TypeVar, cast
 from uuid import UUID
 
 from piccolo.columns import Column
@@ -28,7 +31,7 @@ from register.domain.kinds import OfficialKind, PublicationState
 from register.domain.normalise import normalise, tokens
 from register.domain.public_record import PublicAuthority
 from register.domain.text import Message
-from register.queries import MAX_LIMIT, InvalidCursorError
+from register.queries import MAX_LIMIT, InvalidCursorError, register_version
 from register.store.tables import PublicMeeting, PublicMeetingOrganisation
 
 _ID_EXAMPLE = "0195a3c4-7e2b-7c1d-9f00-3b5e8a1d2c4f"
@@ -173,6 +176,34 @@ async def _counts(*conditions: Any) -> tuple[int, int]:
     return int(total) - int(withdrawn), int(withdrawn)
 
 
+_T = TypeVar("_T")
+_CACHED = 64
+_cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_computing: dict[tuple[Any, ...], asyncio.Lock] = {}
+
+
+async def _per_version(
+    name: str, args: tuple[Any, ...], compute: Callable[[], Awaitable[_T]]
+) -> _T:
+    """`compute()`, once per state of the register: these lists change only with a new
+    publication-log entry, whose hash (the chain's head) is part of the key. Grouping a
+    million public meetings takes seconds, and every search page shows these lists; requests
+    that arrive while a list is computed wait for it rather than compute it again."""
+    version = await register_version()
+    key = (version.last_hash, version.last_seq, name, args)
+    if key in _cache:
+        _cache.move_to_end(key)
+        return cast(_T, _cache[key])
+    lock = _computing.setdefault(key, asyncio.Lock())
+    async with lock:
+        if key not in _cache:
+            _cache[key] = await compute()
+            while len(_cache) > _CACHED:
+                _cache.popitem(last=False)
+        _computing.pop(key, None)
+        return cast(_T, _cache[key])
+
+
 def _uuid(value: Any) -> UUID:
     # Raw queries return text on SQLite and UUIDs on PostgreSQL.
     return value if isinstance(value, UUID) else UUID(str(value))
@@ -187,6 +218,10 @@ def _sort_key(name: str, identifier: UUID) -> tuple[str, str]:
 
 async def public_authorities() -> list[RegisterAuthority]:
     """Every authority with a published meeting, by name."""
+    return list(await _per_version("authorities", (), _authorities))
+
+
+async def _authorities() -> list[RegisterAuthority]:
     groups = await _grouped(PublicMeeting.authority)
     bodies = await _bodies(group.last_seq for group in groups)
     found = [
@@ -220,6 +255,10 @@ def _official(body: dict[str, Any], meetings: int, withdrawn: int) -> RegisterOf
 async def public_officials(*, authority: UUID | None = None) -> list[RegisterOfficial]:
     """Every official whose diary has a published meeting (of `authority` only, if given),
     by name."""
+    return list(await _per_version("officials", (authority,), lambda: _officials(authority)))
+
+
+async def _officials(authority: UUID | None) -> list[RegisterOfficial]:
     conditions = [] if authority is None else [PublicMeeting.authority == authority]
     groups = await _grouped(PublicMeeting.official, *conditions)
     bodies = await _bodies(group.last_seq for group in groups)
@@ -294,11 +333,6 @@ def _after_organisation(cursor: str) -> tuple[str, str]:
         raise InvalidCursorError("the cursor is not one this register handed out") from error
 
 
-def _matches(words: list[str], name: str) -> bool:
-    padded = f" {normalise(name)}"
-    return all(f" {word}" in padded for word in words)
-
-
 async def public_organisations(
     *, q: str | None = None, limit: int | None = 50, cursor: str | None = None
 ) -> OrganisationPage:
@@ -314,12 +348,33 @@ async def public_organisations(
         raise ValueError(f"limit must be between 1 and {MAX_LIMIT}")
     start = _after_organisation(cursor) if cursor else None
     words = tokens(q or "")[:12]
+    if not words and start is None and limit is None:
+        # Every organisation (the search form's list, exports): one read per register state.
+        found = await _per_version("organisations", (), lambda: _organisation_page([], None, None))
+        return found.model_copy(update={"items": list(found.items)})
+    return await _organisation_page(words, limit, start)
+
+
+async def _organisation_rows() -> list[dict[str, Any]]:
+    """Every organisation's counts, latest entry and name, in name order, with the name
+    normalised for matching words of a query."""
     rows = [
-        {**row, "key": _sort_key(row["name"], _uuid(row["organisation"]))}
+        {
+            **row,
+            "key": _sort_key(row["name"], _uuid(row["organisation"])),
+            "padded": f" {normalise(row['name'])}",
+        }
         for row in await PublicMeetingOrganisation.raw(_ORGANISATIONS_SQL)
-        if _matches(words, row["name"])
     ]
     rows.sort(key=lambda row: row["key"])
+    return rows
+
+
+async def _organisation_page(
+    words: list[str], limit: int | None, start: tuple[str, str] | None
+) -> OrganisationPage:
+    every = await _per_version("organisation rows", (), _organisation_rows)
+    rows = [row for row in every if all(f" {word}" in row["padded"] for word in words)]
     following = [row for row in rows if start is None or row["key"] > start]
     page = following if limit is None else following[:limit]
     bodies = await _bodies(row["last_seq"] for row in page)
@@ -337,6 +392,27 @@ async def public_organisations(
         total=len(rows),
         next_cursor=_organisation_cursor(page[-1]["key"]) if more and page else None,
     )
+
+
+async def most_named_organisations(limit: int) -> list[RegisterOrganisation]:
+    """The `limit` organisations named by the most published meetings (withdrawn ones
+    included), in name order: only their payloads are read."""
+    return list(await _per_version("most named", (limit,), lambda: _most_named(limit)))
+
+
+async def _most_named(limit: int) -> list[RegisterOrganisation]:
+    every = await _per_version("organisation rows", (), _organisation_rows)
+    top = sorted(nlargest(limit, range(len(every)), key=lambda i: int(every[i]["meetings"])))
+    bodies = await _bodies(every[i]["last_seq"] for i in top)
+    return [
+        _organisation(
+            bodies[every[i]["last_seq"]],
+            _uuid(every[i]["organisation"]),
+            int(every[i]["meetings"]) - int(every[i]["withdrawn"]),
+            int(every[i]["withdrawn"]),
+        )
+        for i in top
+    ]
 
 
 async def public_organisation(organisation_id: UUID) -> RegisterOrganisation | None:
@@ -364,6 +440,10 @@ async def public_organisation(organisation_id: UUID) -> RegisterOrganisation | N
 
 async def public_policy_areas(*, authority: UUID | None = None) -> list[RegisterPolicyArea]:
     """Every policy area of a published meeting (of `authority` only, if given), by code."""
+    return list(await _per_version("areas", (authority,), lambda: _policy_areas(authority)))
+
+
+async def _policy_areas(authority: UUID | None) -> list[RegisterPolicyArea]:
     conditions = [PublicMeeting.policy_area.is_not_null()]
     if authority is not None:
         conditions.append(PublicMeeting.authority == authority)

@@ -14,10 +14,14 @@ from register.domain.compliance import (
     ComplianceTallies,
     Period,
     meeting_facts,
+    published_facts,
 )
 from register.domain.official import Official
 from register.store.repositories.authorities import list_authorities
-from register.store.repositories.compliance import counted_meeting_batches
+from register.store.repositories.compliance import (
+    counted_meeting_batches,
+    published_meeting_rows,
+)
 from register.store.repositories.errors import NotFoundError
 from register.store.repositories.officials import list_officials, officials_by_id
 
@@ -86,11 +90,20 @@ async def _authorities(authority_ids: Sequence[UUID] | None) -> list[Authority]:
 
 
 async def _tally(authority: Authority, period: Period, now: datetime) -> ComplianceTallies:
-    """Stream the authority's meetings through its accumulators."""
+    """Stream the authority's meetings through its accumulators: those published as six
+    columns each (their facts do not depend on `now` nor on their record), the others whole."""
     tallies = ComplianceTallies()
     starts_from, starts_before = period.bounds(authority.zone)
-    async for batch in counted_meeting_batches(
+    async for rows in published_meeting_rows(
         [authority.id], starts_from=starts_from, starts_before=starts_before
+    ):
+        for row in rows:
+            tallies.add(published_facts(**row._asdict(), policy=authority.policy))
+    async for batch in counted_meeting_batches(
+        [authority.id],
+        starts_from=starts_from,
+        starts_before=starts_before,
+        unpublished_only=True,
     ):
         for meeting in batch:
             facts = meeting_facts(

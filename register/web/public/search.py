@@ -3,6 +3,7 @@ by cursor, an address to share, and the same list as iCalendar, RSS, Atom and CS
 
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
@@ -14,9 +15,10 @@ from register.public_entities import (
     RegisterOfficial,
     RegisterOrganisation,
     RegisterPolicyArea,
+    most_named_organisations,
     public_authorities,
     public_officials,
-    public_organisations,
+    public_organisation,
     public_policy_areas,
 )
 from register.queries import InvalidCursorError, MeetingSort, search_meetings
@@ -61,13 +63,24 @@ class ActiveFilter:
     remove_url: str
 
 
-async def search_choices() -> Choices:
-    """Who and what the published meetings name, for the form's lists."""
+ORGANISATION_CHOICES = 200
+
+
+async def search_choices(organisation: UUID | None = None) -> Choices:
+    """Who and what the published meetings name, for the form's lists. A large register names
+    tens of thousands of organisations: the list offers the `ORGANISATION_CHOICES` met most
+    often (by name), and `organisation` (the one chosen) when it is not among them; any other
+    is one link away, from its own page."""
     areas = await public_policy_areas()
+    organisations = await most_named_organisations(ORGANISATION_CHOICES)
+    if organisation is not None and all(o.id != organisation for o in organisations):
+        chosen = await public_organisation(organisation)
+        if chosen is not None:
+            organisations = [*organisations, chosen]
     return Choices(
         authorities=await public_authorities(),
         officials=await public_officials(),
-        organisations=(await public_organisations(limit=None)).items,
+        organisations=organisations,
         policy_areas=sorted(areas, key=lambda area: area.label.fr.casefold()),
     )
 
@@ -168,7 +181,7 @@ class SearchPage(Controller):
             )
         base = base_url(request, settings)
         feeds = feed_links(base, search.filters)
-        choices = await search_choices()
+        choices = await search_choices(search.filters.organisation)
         next_url = (
             ui.url(SEARCH_PATH, search.params(cursor=results.next_cursor))
             if results.next_cursor

@@ -54,7 +54,7 @@ class StatisticsPage(Controller):
         except BadParametersError as error:
             return bad_parameters(request, error, STATISTICS_PATH)
         filters = search.filters
-        choices = await search_choices()
+        choices = await search_choices(filters.organisation)
         try:
             report = await compliance_report(
                 authority_ids=[filters.authority] if filters.authority else None,
