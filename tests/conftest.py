@@ -69,3 +69,22 @@ async def db(migrated_engine: Engine) -> Engine:
     use_engine(migrated_engine)
     await _empty_tables(migrated_engine)
     return migrated_engine
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep each `xdist_group` in one worker under pytest 9 (`--dist loadgroup`): pytest-xdist
+    3.8 marks a grouped test by renaming `item._nodeid`, which pytest 9 no longer reads, so the
+    browser tests would start the demo in both workers and the fault tests two CalDAV servers.
+    Does nothing where pytest-xdist's own renaming took effect."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import coerce_node_id  # pytest 9's node ids (private, as xdist's use)
+
+    for item in items:
+        names = sorted(
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        )
+        suffix = "@" + "_".join(dict.fromkeys(names))
+        if names and not item.nodeid.endswith(suffix):
+            item._id = coerce_node_id(item.nodeid + suffix)

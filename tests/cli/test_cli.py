@@ -183,6 +183,11 @@ def _wait_for_health(
     raise AssertionError("the server did not answer in time")
 
 
+# On SQLite, the quick start's own command is what the browser tests run and drive
+# (tests/browser/conftest.py: `register demo` on a new directory); here, PostgreSQL.
+@pytest.mark.parametrize(
+    "database_args", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
 def test_demo_on_an_empty_directory_serves_a_working_register(database_args: list[str]) -> None:
     port = free_port()
     environment = {
