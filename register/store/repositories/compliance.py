@@ -7,6 +7,7 @@ from typing import Any, NamedTuple
 from uuid import UUID
 
 from piccolo.query import Select
+from piccolo.query.functions.aggregate import Count, Max
 
 from register.domain.kinds import ClassificationKind, LegalGround, MeetingStatus, Visibility
 from register.domain.meeting import Meeting
@@ -143,3 +144,13 @@ async def counted_meeting_batches(
         if len(rows) < batch_size:
             return
         after = rows[-1]["id"]
+
+
+async def meetings_stamp(authority_ids: Sequence[UUID] | None) -> tuple[int, str]:
+    """How many meetings the authorities (all by default) have and when one last changed:
+    a key under which compliance figures can be kept, since any change to a meeting moves it."""
+    query = MeetingRow.select(Count(alias="n"), Max(MeetingRow.updated_at, alias="last"))
+    if authority_ids is not None:
+        query = query.where(MeetingRow.authority.is_in(list(authority_ids)))
+    row = (await query)[0]
+    return int(row["n"]), str(row["last"])

@@ -2,7 +2,6 @@
 an authority (`/collectivites/{slug}`): their meetings, their figures over time, their feeds,
 and for authorities and officials how well they keep the register."""
 
-from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
@@ -13,7 +12,6 @@ from litestar.params import FromPath
 from register.domain.compliance import ComplianceFigures, ComplianceReport
 from register.public_entities import public_official, public_organisation
 from register.queries import MeetingFilter, search_meetings
-from register.services.compliance import compliance_report
 from register.settings import Settings
 from register.statistics import (
     meetings_per_month,
@@ -24,6 +22,7 @@ from register.statistics import (
 from register.store.repositories.authorities import get_authority_by_slug
 from register.store.repositories.errors import NotFoundError
 from register.web.i18n import Ui, both_paths
+from register.web.public.compliance_figures import public_compliance_report
 from register.web.public.context import (
     base_url,
     eu_register_url,
@@ -46,7 +45,7 @@ LATEST = 20
 
 async def _report(authority_id: UUID) -> ComplianceReport | None:
     try:
-        return await compliance_report(authority_ids=[authority_id], now=datetime.now(UTC))
+        return await public_compliance_report(authority_ids=[authority_id])
     except NotFoundError:
         return None
 

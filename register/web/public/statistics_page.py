@@ -6,13 +6,11 @@ figures of any search are one address away; compliance figures follow the author
 period (they count the meetings that should have been published, which no other filter sees).
 """
 
-from datetime import UTC, datetime
 from typing import Any
 
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 
-from register.services.compliance import compliance_report
 from register.settings import Settings
 from register.statistics import (
     meetings_per_month,
@@ -25,6 +23,7 @@ from register.statistics import (
 from register.store.repositories.authorities import list_authorities
 from register.store.repositories.errors import NotFoundError
 from register.web.i18n import both_paths
+from register.web.public.compliance_figures import public_compliance_report
 from register.web.public.context import base_url, feed_links, page, ui_for
 from register.web.public.figures import (
     compliance_figure,
@@ -56,11 +55,10 @@ class StatisticsPage(Controller):
         filters = search.filters
         choices = await search_choices(filters.organisation)
         try:
-            report = await compliance_report(
+            report = await public_compliance_report(
                 authority_ids=[filters.authority] if filters.authority else None,
                 since=filters.since,
                 until=filters.until,
-                now=datetime.now(UTC),
             )
         except NotFoundError:
             report = None
