@@ -13,11 +13,9 @@ that `meetings + withdrawn` is the `total` of the matching search. An official i
 the meetings of their own diary, as the `official` filter of a search counts them.
 """
 
-import asyncio
 import base64
 import binascii
 import json
-from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from heapq import nlargest
 from typing import Any, NamedTuple, TypeVar, cast
@@ -31,7 +29,8 @@ from register.domain.kinds import OfficialKind, PublicationState
 from register.domain.normalise import normalise, tokens
 from register.domain.public_record import PublicAuthority
 from register.domain.text import Message
-from register.queries import MAX_LIMIT, InvalidCursorError, register_version
+from register.per_version import KeptResults
+from register.queries import MAX_LIMIT, InvalidCursorError
 from register.store.tables import PublicMeeting, PublicMeetingOrganisation
 
 _ID_EXAMPLE = "0195a3c4-7e2b-7c1d-9f00-3b5e8a1d2c4f"
@@ -177,31 +176,15 @@ async def _counts(*conditions: Any) -> tuple[int, int]:
 
 
 _T = TypeVar("_T")
-_CACHED = 64
-_cache: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
-_computing: dict[tuple[Any, ...], asyncio.Lock] = {}
+_kept: KeptResults[Any] = KeptResults()
 
 
 async def _per_version(
     name: str, args: tuple[Any, ...], compute: Callable[[], Awaitable[_T]]
 ) -> _T:
-    """`compute()`, once per state of the register: these lists change only with a new
-    publication-log entry, whose hash (the chain's head) is part of the key. Grouping a
-    million public meetings takes seconds, and every search page shows these lists; requests
-    that arrive while a list is computed wait for it rather than compute it again."""
-    version = await register_version()
-    key = (version.last_hash, version.last_seq, name, args)
-    if key in _cache:
-        _cache.move_to_end(key)
-        return cast(_T, _cache[key])
-    lock = _computing.setdefault(key, asyncio.Lock())
-    async with lock:
-        if key not in _cache:
-            _cache[key] = await compute()
-            while len(_cache) > _CACHED:
-                _cache.popitem(last=False)
-        _computing.pop(key, None)
-        return cast(_T, _cache[key])
+    """`compute()`, once per state of the register: grouping a million public meetings takes
+    seconds, and every search page shows these lists."""
+    return cast(_T, await _kept.per_version((name, args), compute))
 
 
 def _uuid(value: Any) -> UUID:

@@ -1,7 +1,6 @@
 """`/api/v1/statistics`: the figures of any search, from `register.statistics` (the functions
 the statistics and entity pages call, so that the API and the pages agree)."""
 
-from collections import OrderedDict
 from typing import Annotated
 from uuid import UUID
 
@@ -10,7 +9,8 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 from pydantic import BaseModel, ConfigDict, Field
 
-from register.queries import MeetingFilter, reading, register_version
+from register.per_version import KeptResults
+from register.queries import MeetingFilter, reading
 from register.statistics import (
     meetings_per_month,
     meetings_per_official,
@@ -117,26 +117,19 @@ class StatisticsController(Controller):
         return await _cached(filters, top)
 
 
-_CACHED = 64
-_cache: OrderedDict[tuple[str, int, str, int], Statistics] = OrderedDict()
+_kept: KeptResults[Statistics] = KeptResults()
 
 
 async def _cached(filters: MeetingFilter, top: int) -> Statistics:
-    """The figures of this search, computed once per state of the register: they change only
-    with a new publication-log entry, whose hash (the chain's head) is part of the key. The
-    whole register's figures read every public meeting (seconds for a million); the most
-    recent searches' figures are kept in this process."""
-    version = await register_version()
-    key = (version.last_hash, version.last_seq, filters.model_dump_json(), top)
-    found = _cache.get(key)
-    if found is None:
-        async with reading():
-            found = _cache[key] = await _figures(filters, top)
-        while len(_cache) > _CACHED:
-            _cache.popitem(last=False)
-    else:
-        _cache.move_to_end(key)
-    return found
+    """The figures of this search, computed once per state of the register: the whole
+    register's figures read every public meeting (seconds for a million); the most recent
+    searches' figures are kept in this process."""
+    return await _kept.per_version((filters.model_dump_json(), top), lambda: _read(filters, top))
+
+
+async def _read(filters: MeetingFilter, top: int) -> Statistics:
+    async with reading():
+        return await _figures(filters, top)
 
 
 async def _figures(filters: MeetingFilter, top: int) -> Statistics:
