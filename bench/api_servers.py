@@ -21,6 +21,16 @@ class Server:
     process: subprocess.Popen[bytes]
 
 
+# The register as the benchmarks run it: no background sync or download refresh, and no API
+# rate limit (every request of a benchmark comes from one address), so only requests are measured.
+QUIET_REGISTER = {
+    "REGISTER_API_RATE_LIMIT": "0",
+    "REGISTER_SYNC_INTERVAL": "0",
+    "REGISTER_DUMPS_INTERVAL": "0",
+    "REGISTER_LOG_LEVEL": "WARNING",
+}
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -82,13 +92,7 @@ def register_server(
     server does nothing but answer; `source`: another checkout of the register to run (an
     earlier commit, to measure a change)."""
     port = free_port()
-    env = {
-        **os.environ,
-        "REGISTER_API_RATE_LIMIT": "0",
-        "REGISTER_SYNC_INTERVAL": "0",
-        "REGISTER_DUMPS_INTERVAL": "0",
-        "REGISTER_LOG_LEVEL": "WARNING",
-    }
+    env = {**os.environ, **QUIET_REGISTER}
     env.pop("DATABASE_URL", None)
     command = [sys.executable, "-m", "register", "serve", "--port", str(port)]
     if database_url:

@@ -10,7 +10,6 @@ of a load test comes from one address.
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,14 +19,9 @@ from pathlib import Path
 
 import httpx
 
+from bench.api_servers import QUIET_REGISTER, free_port
+
 KIB = 1024
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def children(pid: int) -> list[int]:
@@ -110,13 +104,7 @@ def running_server(
 ) -> Iterator[Server]:
     """A server on a free port of 127.0.0.1, stopped (SIGTERM, then SIGKILL) on exit."""
     port = free_port()
-    environment = {
-        **os.environ,
-        "REGISTER_SYNC_INTERVAL": "0",
-        "REGISTER_DUMPS_INTERVAL": "0",
-        "REGISTER_API_RATE_LIMIT": "0",
-        "REGISTER_LOG_LEVEL": "WARNING",
-    }
+    environment = {**os.environ, **QUIET_REGISTER}
     for name, value in (
         ("REGISTER_DATA_DIR", data_dir),
         ("DATABASE_URL", database_url),
