@@ -18,10 +18,12 @@ import subprocess
 import sys
 import time
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from hashlib import sha256
 from pathlib import Path
-from typing import ClassVar, NoReturn
+from typing import ClassVar, NoReturn, TypeVar
 from urllib.parse import unquote, urlsplit
 
 import httpx
@@ -389,3 +391,20 @@ class ServerCalendar:
     def remove(self) -> None:
         """Delete the whole calendar collection."""
         _checked(self.server.client().delete(self.url), 200, 204)
+
+
+_Server = TypeVar("_Server", bound=CalDAVServer)
+
+
+@contextmanager
+def started(server: _Server) -> Iterator[_Server]:
+    """`server` running for the block, stopped after it; where it cannot start, the test skips
+    (fails under REGISTER_REQUIRE_CALDAV) with the reason."""
+    try:
+        server.start()
+    except ServerUnavailableError as error:
+        skip_or_fail_without_caldav(str(error))
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -11,8 +11,7 @@ from register.settings import Settings
 from register.store.engine import make_engine
 from register.store.migrate import migrate
 from tests.cli.test_cli import run
-from tests.servers import RadicaleServer, ServerCalendar, ServerUnavailableError
-from tests.servers import skip_or_fail_without_caldav as skip_without_caldav
+from tests.servers import RadicaleServer, ServerCalendar, started
 from tests.stored import store_register
 
 EVENT = "\r\n".join(
@@ -35,13 +34,8 @@ EVENT = "\r\n".join(
 
 @pytest.fixture
 def radicale(tmp_path: Path) -> Iterator[RadicaleServer]:
-    server = RadicaleServer(tmp_path / "radicale")
-    try:
-        server.start()
-    except ServerUnavailableError as error:
-        skip_without_caldav(str(error))
-    yield server
-    server.stop()
+    with started(RadicaleServer(tmp_path / "radicale")) as server:
+        yield server
 
 
 @pytest.fixture

@@ -10,19 +10,14 @@ from piccolo.engine.base import Engine
 
 from register.settings import Settings
 from tests.faults.proxy import FaultProxy
-from tests.servers import RadicaleServer, ServerUnavailableError, skip_or_fail_without_caldav
+from tests.servers import RadicaleServer, started
 from tests.stored import StoredRegister, store_register
 
 
 @pytest.fixture(scope="session")
 def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RadicaleServer]:
-    server = RadicaleServer(tmp_path_factory.mktemp("radicale-faults"))
-    try:
-        server.start()
-    except ServerUnavailableError as error:
-        skip_or_fail_without_caldav(str(error))
-    yield server
-    server.stop()
+    with started(RadicaleServer(tmp_path_factory.mktemp("radicale-faults"))) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ from caldav.davclient import DAVClient
 from feeds.ical import calendar_feed
 from register.domain.kinds import MeetingStatus
 from register.domain.public_record import PublishedMeeting
-from tests.servers import RadicaleServer, ServerUnavailableError, skip_or_fail_without_caldav
+from tests.servers import RadicaleServer, started
 from tests.unit.feeds.builders import BASE_URL, corrected, meeting_id, published, withdrawn
 
 OBJECT_HEAD = b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//tests//import//FR\r\n"
@@ -29,13 +29,8 @@ OBJECT_END = b"END:VCALENDAR\r\n"
 
 @pytest.fixture(scope="module")
 def radicale(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RadicaleServer]:
-    server = RadicaleServer(tmp_path_factory.mktemp("radicale-feeds"))
-    try:
-        server.start()
-    except ServerUnavailableError as error:
-        skip_or_fail_without_caldav(str(error))
-    yield server
-    server.stop()
+    with started(RadicaleServer(tmp_path_factory.mktemp("radicale-feeds"))) as server:
+        yield server
 
 
 def meetings() -> list[PublishedMeeting]:

@@ -47,9 +47,8 @@ from tests.databases import (
 from tests.servers import (
     RadicaleServer,
     ServerCalendar,
-    ServerUnavailableError,
     free_port,
-    skip_or_fail_without_caldav,
+    started,
 )
 from tests.stored import StoredRegister, store_caldav_source, store_register
 
@@ -206,13 +205,8 @@ def postgres_reachable() -> None:
 
 @pytest.fixture
 def radicale(tmp_path: Path) -> Iterator[RadicaleServer]:
-    server = RadicaleServer(tmp_path / "radicale")
-    try:
-        server.start()
-    except ServerUnavailableError as error:
-        skip_or_fail_without_caldav(str(error))
-    yield server
-    server.stop()
+    with started(RadicaleServer(tmp_path / "radicale")) as server:
+        yield server
 
 
 @pytest.fixture

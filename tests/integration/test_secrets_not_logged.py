@@ -28,8 +28,7 @@ from register.store.repositories.sources import get_source, list_sources
 from register.web import create_app
 from tests.servers import (
     RadicaleServer,
-    ServerUnavailableError,
-    skip_or_fail_without_caldav,
+    started,
 )
 from tests.stored import store_caldav_source, store_register
 
@@ -57,13 +56,8 @@ EVENT = "\r\n".join(
 
 @pytest.fixture
 def radicale(tmp_path: Path) -> Iterator[RadicaleServer]:
-    server = RadicaleServer(tmp_path / "radicale")
-    try:
-        server.start()
-    except ServerUnavailableError as error:
-        skip_or_fail_without_caldav(str(error))
-    yield server
-    server.stop()
+    with started(RadicaleServer(tmp_path / "radicale")) as server:
+        yield server
 
 
 @pytest.fixture

@@ -13,8 +13,7 @@ from tests.servers import (
     SERVERS,
     CalDAVServer,
     ServerCalendar,
-    ServerUnavailableError,
-    skip_or_fail_without_caldav,
+    started,
 )
 
 
@@ -24,13 +23,8 @@ def caldav_server(
 ) -> Iterator[CalDAVServer]:
     """One real server per kind for the whole session (tests are grouped by server)."""
     name: str = request.param
-    server = SERVERS[name](tmp_path_factory.mktemp(name))
-    try:
-        server.start()
-    except ServerUnavailableError as error:
-        skip_or_fail_without_caldav(str(error))
-    yield server
-    server.stop()
+    with started(SERVERS[name](tmp_path_factory.mktemp(name))) as server:
+        yield server
 
 
 @pytest.fixture
