@@ -6,9 +6,11 @@ conditions as `register.queries`, so a figure and the list of meetings it summar
 withdrawn meeting stays public (with its reason) but counts in no figure: it was withdrawn
 because it should not have been in the register.
 
-The statistics page, the entity pages and the API all call these functions; who and what the
-register names (officials, organisations, policy areas, with their counts) is in
-`register.public_entities`, which counts meetings the same way.
+The statistics page, the entity pages and the API all read `search_figures`, every figure of a
+search computed together in one read transaction and kept per state of the register
+(`register.per_version`): the whole register's figures read every public meeting, tens of seconds
+for a million. Who and what the register names (officials, organisations, policy areas, with
+their counts) is in `register.public_entities`, which counts meetings the same way.
 """
 
 import json
@@ -27,7 +29,8 @@ from pydantic import BaseModel, ConfigDict
 from register.domain.kinds import PublicationState
 from register.domain.public_record import PublicAuthority, PublicOfficial
 from register.domain.text import Message
-from register.queries import REGISTER_ZONE, MeetingFilter, filter_conditions
+from register.per_version import KeptResults
+from register.queries import REGISTER_ZONE, MeetingFilter, filter_conditions, reading
 from register.store.tables import PublicMeeting, PublicMeetingOrganisation
 
 DELAY_BANDS: tuple[tuple[str, float | None], ...] = (
@@ -369,3 +372,44 @@ async def publication_delays(filters: MeetingFilter) -> DelayFigures:
     )
     values = [float(row["delay"]) / day for row in middle]
     return DelayFigures(meetings=total, median_days=statistics.median(values), bands=bands)
+
+
+TOP_KEPT = 50
+"""Organisations and policy areas kept per search: the most the API serves."""
+OFFICIALS_KEPT = 1000
+"""Officials kept per search: enough for an authority's page to link each of its officials."""
+
+
+class SearchFigures(BaseModel):
+    """Every figure of one search: what the statistics page, the entity pages and the API show,
+    each taking the first few of the lists."""
+
+    model_config = ConfigDict(frozen=True)
+
+    summary: RegisterFigures
+    per_month: list[MonthCount]
+    organisations: list[OrganisationCount]
+    policy_areas: list[PolicyAreaCount]
+    officials: list[OfficialCount]
+    delays: DelayFigures
+
+
+_kept: KeptResults[SearchFigures] = KeptResults()
+
+
+async def search_figures(filters: MeetingFilter) -> SearchFigures:
+    """The figures of the meetings `filters` selects, as of the register's current state (or,
+    while a slow whole-register computation runs after a publication, the previous state)."""
+    return await _kept.per_version(filters.model_dump_json(), lambda: _figures(filters))
+
+
+async def _figures(filters: MeetingFilter) -> SearchFigures:
+    async with reading():
+        return SearchFigures(
+            summary=await register_figures(filters),
+            per_month=await meetings_per_month(filters),
+            organisations=await top_organisations(filters, limit=TOP_KEPT),
+            policy_areas=await top_policy_areas(filters, limit=TOP_KEPT),
+            officials=await meetings_per_official(filters, limit=OFFICIALS_KEPT),
+            delays=await publication_delays(filters),
+        )

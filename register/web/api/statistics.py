@@ -1,5 +1,6 @@
-"""`/api/v1/statistics`: the figures of any search, from `register.statistics` (the functions
-the statistics and entity pages call, so that the API and the pages agree)."""
+"""`/api/v1/statistics`: the figures of any search, from `register.statistics.search_figures`
+(what the statistics and entity pages show, kept once for both, so that the API and the pages
+agree)."""
 
 from typing import Annotated
 from uuid import UUID
@@ -9,16 +10,8 @@ from litestar.di import NamedDependency, Provide
 from litestar.params import QueryParameter
 from pydantic import BaseModel, ConfigDict, Field
 
-from register.per_version import KeptResults
-from register.queries import MeetingFilter, reading
-from register.statistics import (
-    meetings_per_month,
-    meetings_per_official,
-    publication_delays,
-    register_figures,
-    top_organisations,
-    top_policy_areas,
-)
+from register.queries import MeetingFilter
+from register.statistics import TOP_KEPT, SearchFigures, search_figures
 from register.web.api.openapi import READ_HEADERS, responses
 from register.web.api.schemas import BilingualText, MeetingAuthority, MeetingOfficial
 from register.web.filters import meeting_filter
@@ -110,44 +103,22 @@ class StatisticsController(Controller):
         top: Annotated[
             int,
             QueryParameter(
-                ge=1, le=50, description="How many organisations, policy areas and officials."
+                ge=1, le=TOP_KEPT, description="How many organisations, policy areas and officials."
             ),
         ] = 10,
     ) -> Statistics:
-        return await _cached(filters, top)
+        return _statistics(await search_figures(filters), top)
 
 
-_kept: KeptResults[Statistics] = KeptResults()
-
-
-async def _cached(filters: MeetingFilter, top: int) -> Statistics:
-    """The figures of this search, computed once per state of the register: the whole
-    register's figures read every public meeting (seconds for a million); the most recent
-    searches' figures are kept in this process."""
-    return await _kept.per_version((filters.model_dump_json(), top), lambda: _read(filters, top))
-
-
-async def _read(filters: MeetingFilter, top: int) -> Statistics:
-    async with reading():
-        return await _figures(filters, top)
-
-
-async def _figures(filters: MeetingFilter, top: int) -> Statistics:
-    figures = await register_figures(filters)
-    delays = await publication_delays(filters)
+def _statistics(figures: SearchFigures, top: int) -> Statistics:
+    delays = figures.delays
     return Statistics.model_validate(
         {
-            **figures.model_dump(),
-            "per_month": [m.model_dump() for m in await meetings_per_month(filters)],
-            "top_organisations": [
-                o.model_dump() for o in await top_organisations(filters, limit=top)
-            ],
-            "top_policy_areas": [
-                a.model_dump() for a in await top_policy_areas(filters, limit=top)
-            ],
-            "top_officials": [
-                o.model_dump() for o in await meetings_per_official(filters, limit=top)
-            ],
+            **figures.summary.model_dump(),
+            "per_month": [m.model_dump() for m in figures.per_month],
+            "top_organisations": [o.model_dump() for o in figures.organisations[:top]],
+            "top_policy_areas": [a.model_dump() for a in figures.policy_areas[:top]],
+            "top_officials": [o.model_dump() for o in figures.officials[:top]],
             "publication_delay": {
                 "meetings": delays.meetings,
                 "median_days": delays.median_days,

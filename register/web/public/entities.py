@@ -13,12 +13,7 @@ from register.domain.compliance import ComplianceFigures, ComplianceReport
 from register.public_entities import public_official, public_organisation
 from register.queries import MeetingFilter, search_meetings
 from register.settings import Settings
-from register.statistics import (
-    meetings_per_month,
-    meetings_per_official,
-    top_organisations,
-    top_policy_areas,
-)
+from register.statistics import SearchFigures, search_figures
 from register.store.repositories.authorities import get_authority_by_slug
 from register.store.repositories.errors import NotFoundError
 from register.web.i18n import Ui, both_paths
@@ -62,6 +57,8 @@ async def _meetings_context(
     settings: NamedDependency[Settings],
     ui: Ui,
     filters: MeetingFilter,
+    *,
+    figures: SearchFigures,
     whose: str,
 ) -> dict[str, Any]:
     """What every entity page shows of its meetings: the latest, per month, and the feeds."""
@@ -69,10 +66,8 @@ async def _meetings_context(
     return {
         "latest": latest,
         "all_url": ui.url("/rencontres", filters.params()),
-        "months": months_figure(ui, await meetings_per_month(filters), "par-mois-graphique", whose),
-        "areas": policy_areas_figure(
-            ui, await top_policy_areas(filters, limit=8), "domaines-graphique"
-        ),
+        "months": months_figure(ui, figures.per_month, "par-mois-graphique", whose),
+        "areas": policy_areas_figure(ui, figures.policy_areas[:8], "domaines-graphique"),
         "feeds": feed_links(base_url(request, settings), filters),
     }
 
@@ -102,13 +97,16 @@ class EntityPages(Controller):
         compliance: ComplianceFigures | None = (
             next((row for row in report.officials if row.id == key), None) if report else None
         )
-        context = await _meetings_context(request, settings, ui, filters, entry.name)
+        figures = await search_figures(filters)
+        context = await _meetings_context(
+            request, settings, ui, filters, figures=figures, whose=entry.name
+        )
         context |= {
             "section": "search",
             "entry": entry,
             "compliance": compliance,
             "organisations": organisations_figure(
-                ui, await top_organisations(filters, limit=10), "organisations-graphique"
+                ui, figures.organisations[:10], "organisations-graphique"
             ),
         }
         return page("public/official.html", ui, context)
@@ -134,15 +132,16 @@ class EntityPages(Controller):
                 ),
             )
         filters = MeetingFilter(organisation=key)
-        context = await _meetings_context(request, settings, ui, filters, entry.name)
+        figures = await search_figures(filters)
+        context = await _meetings_context(
+            request, settings, ui, filters, figures=figures, whose=entry.name
+        )
         context |= {
             "section": "search",
             "entry": entry,
             "hatvp_url": hatvp_url(entry),
             "eu_url": eu_register_url(entry),
-            "officials": officials_figure(
-                ui, await meetings_per_official(filters, limit=10), "responsables-graphique"
-            ),
+            "officials": officials_figure(ui, figures.officials[:10], "responsables-graphique"),
         }
         return page("public/organisation.html", ui, context)
 
@@ -162,8 +161,10 @@ class EntityPages(Controller):
                 request, ui, ui.t("Aucune collectivité n'a l'adresse « {slug} ».", slug=slug[:60])
             )
         filters = MeetingFilter(authority=authority.id)
-        context = await _meetings_context(request, settings, ui, filters, authority.name)
-        officials = await meetings_per_official(filters, limit=1000)
+        figures = await search_figures(filters)
+        context = await _meetings_context(
+            request, settings, ui, filters, figures=figures, whose=authority.name
+        )
         context |= {
             "section": "search",
             "authority": authority,
@@ -172,10 +173,10 @@ class EntityPages(Controller):
                 ui,
                 report.officials,
                 "conformite-graphique",
-                linked={o.official.id for o in officials},
+                linked={o.official.id for o in figures.officials},
             ),
             "organisations": organisations_figure(
-                ui, await top_organisations(filters, limit=10), "organisations-graphique"
+                ui, figures.organisations[:10], "organisations-graphique"
             ),
         }
         return page("public/authority.html", ui, context)

@@ -12,14 +12,7 @@ from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 
 from register.settings import Settings
-from register.statistics import (
-    meetings_per_month,
-    meetings_per_official,
-    publication_delays,
-    register_figures,
-    top_organisations,
-    top_policy_areas,
-)
+from register.statistics import search_figures
 from register.store.repositories.authorities import list_authorities
 from register.store.repositories.errors import NotFoundError
 from register.web.i18n import both_paths
@@ -62,7 +55,8 @@ class StatisticsPage(Controller):
             )
         except NotFoundError:
             report = None
-        officials = await meetings_per_official(filters, limit=1000)
+        figures = await search_figures(filters)
+        officials = figures.officials
         whose = ui.t("toutes les rencontres") if filters.is_empty else ui.t("cette sélection")
         return page(
             "public/statistics.html",
@@ -72,18 +66,14 @@ class StatisticsPage(Controller):
                 "search": search,
                 "choices": choices,
                 "active": active_filters(ui, search, choices, STATISTICS_PATH),
-                "summary": await register_figures(filters),
-                "months": months_figure(
-                    ui, await meetings_per_month(filters), "par-mois-graphique", whose
-                ),
+                "summary": figures.summary,
+                "months": months_figure(ui, figures.per_month, "par-mois-graphique", whose),
                 "organisations": organisations_figure(
-                    ui, await top_organisations(filters, limit=10), "organisations-graphique"
+                    ui, figures.organisations[:10], "organisations-graphique"
                 ),
-                "areas": policy_areas_figure(
-                    ui, await top_policy_areas(filters, limit=10), "domaines-graphique"
-                ),
+                "areas": policy_areas_figure(ui, figures.policy_areas[:10], "domaines-graphique"),
                 "officials": officials_figure(ui, officials[:10], "responsables-graphique"),
-                "delays": delays_figure(ui, await publication_delays(filters), "delais-graphique"),
+                "delays": delays_figure(ui, figures.delays, "delais-graphique"),
                 "compliance": compliance_figure(
                     ui,
                     report.officials if report else [],
