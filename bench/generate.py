@@ -35,6 +35,7 @@ from bench.synthetic.writers import PostgresWriter, SQLiteWriter, Writer
 from register.settings import Settings
 from register.store.engine import make_engine
 from register.store.migrate import migrate
+from register.store.sqlite_readers import release
 from register.store.tables import (
     Authority,
     InterestRepresentative,
@@ -103,6 +104,7 @@ async def _check_empty() -> None:
 async def _writer(settings: Settings) -> Writer:
     if settings.database_url:
         return await PostgresWriter.open(settings.database_url)
+    release(settings.sqlite_path)  # the loader changes the journal mode: no other connection
     return SQLiteWriter(settings.sqlite_path)
 
 

@@ -26,6 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from register.domain.kinds import LogAction, MeetingFormat, PublicationState
 from register.domain.normalise import tokens
 from register.domain.public_record import Publication, PublicRecord, PublishedMeeting
+from register.store.sqlite_busy import PatientSQLiteEngine
 from register.store.tables import PublicationEntry, PublicMeeting, PublicMeetingOrganisation
 
 REGISTER_ZONE = ZoneInfo("Europe/Paris")
@@ -266,10 +267,13 @@ def _ordered(query: Any, sort: MeetingSort) -> Any:
 
 def reading() -> AbstractAsyncContextManager[Any]:
     """One connection and one snapshot for the queries of one answer: a page and its total
-    agree even while meetings are being published, and SQLite opens one connection instead of
-    one per query (which cost more than a page's own query in issue 7's benchmark). Inside a
-    transaction already, it is that transaction."""
-    return cast(AbstractAsyncContextManager[Any], PublicMeeting._meta.db.transaction())
+    agree even while meetings are being published. On SQLite it is a kept connection
+    (`register.store.sqlite_readers`): opening one per answer cost more than a page's own query
+    in issue 7's benchmark. Inside a transaction already, it is that transaction."""
+    engine = PublicMeeting._meta.db
+    if isinstance(engine, PatientSQLiteEngine):
+        return engine.reading()
+    return cast(AbstractAsyncContextManager[Any], engine.transaction())
 
 
 async def count_meetings(filters: MeetingFilter) -> int:

@@ -21,6 +21,8 @@ from typing import Any, TypeVar
 import structlog
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType
 
+from register.store.sqlite_readers import Reader, Readers, ReadTransaction
+
 T = TypeVar("T")
 
 BUSY_TIMEOUT = 2.0
@@ -72,6 +74,11 @@ class PatientSQLiteEngine(SQLiteEngine):
     ) -> None:
         super().__init__(path=path, timeout=busy_timeout)
         self.lock_wait = lock_wait
+        self.readers = Readers(self.connection_kwargs)
+
+    def reading(self) -> ReadTransaction:
+        """A read transaction on a kept connection (`register.store.sqlite_readers`)."""
+        return ReadTransaction(self.readers, self.current_transaction)
 
     def transaction(
         self,
@@ -82,6 +89,37 @@ class PatientSQLiteEngine(SQLiteEngine):
             engine=self, transaction_type=transaction_type, allow_nested=allow_nested
         )
 
-    async def _run_in_new_connection(self, *args: Any, **kwargs: Any) -> Any:
+    async def _run_in_new_connection(
+        self,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: Any = None,
+    ) -> Any:
+        """A SELECT on a kept connection; anything else as Piccolo does, patiently."""
+        if _is_select(query):
+            return await patiently(
+                lambda: self.readers.fetchall(query, args or []), lock_wait=self.lock_wait
+            )
         parent = super()._run_in_new_connection
-        return await patiently(lambda: parent(*args, **kwargs), lock_wait=self.lock_wait)
+        return await patiently(
+            lambda: parent(query, args, query_type, table), lock_wait=self.lock_wait
+        )
+
+    async def _run_in_existing_connection(
+        self,
+        connection: Any,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
+        table: Any = None,
+    ) -> Any:
+        if isinstance(connection, Reader):
+            return await connection.run(query, args or [])
+        return await super()._run_in_existing_connection(connection, query, args, query_type, table)
+
+
+def _is_select(query: str) -> bool:
+    """Whether a statement only reads: a SELECT (a kept connection is `query_only`, so a
+    statement misjudged here fails rather than writes outside the write lock's retries)."""
+    return query.lstrip()[:6].upper() == "SELECT"

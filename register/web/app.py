@@ -29,6 +29,7 @@ from register.services.credentials import derived_secret
 from register.services.schedule import run_dump_refresh, run_schedule
 from register.settings import Settings, get_settings
 from register.store.engine import make_engine, prepare_engine, use_engine
+from register.store.sqlite_busy import PatientSQLiteEngine
 from register.web.access_log import access_log_middleware
 from register.web.api import CORS, api_router
 from register.web.dumps import DumpsController
@@ -127,6 +128,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
             await asyncio.wait(background, timeout=30)
         if isinstance(engine, PostgresEngine):
             await engine.close_connection_pool()
+        if isinstance(engine, PatientSQLiteEngine):
+            engine.readers.close()
 
     app = Litestar(
         route_handlers=[
