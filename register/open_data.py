@@ -7,7 +7,10 @@ from datetime import datetime
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
+import msgspec
+
 from register.domain.public_record import PublishedMeeting
+from register.queries import StoredVersion
 
 LICENCE: Mapping[str, str] = {
     "name": "etalab-2.0",
@@ -88,44 +91,58 @@ MEETING_COLUMNS = (
 )
 
 
-def meeting_row(meeting: PublishedMeeting) -> list[str]:
-    record, publication = meeting.record, meeting.publication
-    reps = record.representatives
+def meeting_row(stored: StoredVersion) -> list[str]:
+    """The CSV row of one stored public version, read straight from its payload (validated when
+    it was published): validating it again into the domain's model cost ten times the query of
+    a 100,000-row export (issue 7)."""
+    record: dict[str, Any] = msgspec.json.decode(stored.body)
+    publication, authority, official = (
+        record["publication"],
+        record["authority"],
+        record["official"],
+    )
+    area = record.get("policy_area") or {}
+    reps = record.get("representatives") or ()
+    starts_at = _instant(record["starts_at"])
     values: list[object] = [
-        record.id,
-        publication.version,
-        publication.state.value,
-        record.starts_at,
-        record.ends_at,
-        record.starts_at.astimezone(ZoneInfo(record.timezone)),
-        record.timezone,
-        record.all_day,
-        record.status.value,
-        record.authority.id,
-        record.authority.name,
-        record.official.id,
-        record.official.name,
-        record.official.role,
-        record.subject,
-        record.policy_area.code if record.policy_area else None,
-        record.policy_area.label.fr if record.policy_area else None,
-        record.format.value if record.format else None,
-        record.initiative.value if record.initiative else None,
-        _joined(official.name for official in record.officials_present),
-        _joined(record.other_attendee_roles),
-        _joined(rep.name for rep in reps),
-        _joined(rep.id for rep in reps),
-        _joined(rep.hatvp_id for rep in reps),
-        _joined(rep.siren for rep in reps),
-        any(rep.hatvp_registered for rep in reps),
-        record.classification.value,
-        publication.reason,
-        publication.legal_ground.value if publication.legal_ground else None,
-        meeting.recorded_at,
-        meeting.first_published_at,
-        meeting.log_seq,
+        record["id"],
+        publication["version"],
+        publication["state"],
+        starts_at,
+        _instant(record.get("ends_at")),
+        starts_at.astimezone(ZoneInfo(record["timezone"])) if starts_at else None,
+        record["timezone"],
+        record["all_day"],
+        record["status"],
+        authority["id"],
+        authority["name"],
+        official["id"],
+        official["name"],
+        official.get("role"),
+        record.get("subject"),
+        area.get("code"),
+        (area.get("label") or {}).get("fr"),
+        record.get("format"),
+        record.get("initiative"),
+        _joined(present["name"] for present in record.get("officials_present") or ()),
+        _joined(record.get("other_attendee_roles") or ()),
+        _joined(rep["name"] for rep in reps),
+        _joined(rep["id"] for rep in reps),
+        _joined(rep.get("hatvp_id") for rep in reps),
+        _joined(rep.get("siren") for rep in reps),
+        any(rep.get("hatvp_registered") for rep in reps),
+        record["classification"],
+        publication.get("reason"),
+        publication.get("legal_ground"),
+        stored.recorded_at,
+        stored.first_published_at,
+        stored.log_seq,
     ]
     return [csv_cell(value) for value in values]
+
+
+def _instant(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
 
 
 CSV_HEADER: tuple[str, ...] = tuple(column.name for column in MEETING_COLUMNS)

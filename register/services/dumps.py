@@ -22,10 +22,16 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
-from register.domain.public_record import PublishedMeeting
 from register.domain.publication_log import entry_line
 from register.open_data import CSV_HEADER, LICENCE, json_document, meeting_row, table_schema
-from register.queries import MeetingFilter, MeetingSort, iter_meetings, register_version
+from register.queries import (
+    MeetingFilter,
+    MeetingSort,
+    StoredVersion,
+    iter_stored,
+    published,
+    register_version,
+)
 from register.store.repositories.publication_log import iter_entries
 
 CSV_FILE = "registre.csv.gz"
@@ -119,15 +125,16 @@ async def write_dumps(directory: Path, *, now: datetime) -> DumpSummary:
         writer = csv.writer(csv_stream, lineterminator="\r\n")
         writer.writerow(CSV_HEADER)
         json_stream.write("[")
-        batch: list[PublishedMeeting] = []
+        batch: list[StoredVersion] = []
 
-        def write_batch(first: int, items: list[PublishedMeeting]) -> None:
+        def write_batch(first: int, items: list[StoredVersion]) -> None:
             for number, meeting in enumerate(items, start=first):
                 writer.writerow(meeting_row(meeting))
                 json_stream.write(",\n" if number else "\n")
-                json_stream.write(json.dumps(json_document(meeting), ensure_ascii=False))
+                document = json_document(published(meeting))
+                json_stream.write(json.dumps(document, ensure_ascii=False))
 
-        async for meeting in iter_meetings(MeetingFilter(), sort=MeetingSort.OLDEST):
+        async for meeting in iter_stored(MeetingFilter(), sort=MeetingSort.OLDEST):
             if meeting.log_seq > version:
                 continue  # published while writing: the next refresh takes it
             batch.append(meeting)

@@ -10,16 +10,15 @@ from litestar.di import NamedDependency, Provide
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, QueryParameter
 
-from register.domain.public_record import PublishedMeeting
 from register.open_data import MEETING_COLUMNS, meeting_row
 from register.queries import (
     MAX_LIMIT,
     InvalidCursorError,
     MeetingFilter,
     MeetingSort,
-    iter_meetings,
+    StoredVersion,
+    iter_stored,
     reading,
-    search_meetings,
     search_stored,
     stored_history,
     stored_meeting,
@@ -57,15 +56,15 @@ Sort = Annotated[
 
 
 async def _rows(
-    first: list[PublishedMeeting],
+    first: list[StoredVersion],
     filters: MeetingFilter,
     sort: MeetingSort,
     cursor: str | None,
-) -> AsyncIterator[PublishedMeeting]:
+) -> AsyncIterator[StoredVersion]:
     for meeting in first:
         yield meeting
     while cursor:
-        page = await search_meetings(filters, sort=sort, limit=MAX_LIMIT, cursor=cursor)
+        page = await search_stored(filters, sort=sort, limit=MAX_LIMIT, cursor=cursor)
         for meeting in page.items:
             yield meeting
         cursor = page.next_cursor
@@ -101,7 +100,7 @@ class MeetingsController(Controller):
     ) -> Response[MeetingList]:
         as_csv = negotiated.representation is Representation.CSV
         if as_csv and limit is None and cursor is None:
-            everything = await primed(iter_meetings(filters, sort=sort))
+            everything = await primed(iter_stored(filters, sort=sort))
             return csv_response("meetings", MEETING_COLUMNS, everything, meeting_row)
         if not as_csv:
             return await _json_page(
@@ -114,7 +113,7 @@ class MeetingsController(Controller):
                 cursor=cursor,
             )
         try:
-            page = await search_meetings(
+            page = await search_stored(
                 filters,
                 sort=sort,
                 limit=limit or MAX_LIMIT,
