@@ -3,25 +3,37 @@
     .venv/bin/python -m bench.load_sync_memory [--sizes 1000,5000] [--server radicale]
 
 `bench.sync_bench` measures the memory of an unchanged sync (flat); this measures the sync
-that reads every object, each size in a process of its own (`bench.memory_probe` with an empty
-state): the peak RSS growth during the sync and, after a warm-up sync, the tracemalloc peak.
+that reads every object, each size in a process of its own, from an empty state, as the sync
+service runs it: `CalDAVConnector.stream` handing its batches to a sink that drops each once
+taken (the service writes it to the database), so that what is measured is what the connector
+holds. The figures: the peak RSS growth during the sync and, after a warm-up sync, the
+tracemalloc peak (the probe is this module's own `probe` command, measured as
+`bench.memory_probe` measures an unchanged sync).
 The calendars are `bench.calendar_data`'s, planted in a Radicale (or Xandikos) started on
 127.0.0.1 as `sync_bench` does. Flat would be the 5,000-object figures within 1.25× of the
 1,000-object ones.
 """
 
 import argparse
+import asyncio
+import gc
 import json
+import resource
 import subprocess
 import sys
 import tempfile
-from datetime import date
+import tracemalloc
+from collections.abc import Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from bench.calendar_data import generate, series_count
+from bench.memory_probe import RSSSampler, rss
 from bench.seeding import seed_storage
 from bench.sync_bench import REPO, Settings, running
+from connectors.caldav_source import CalDAVConnector
+from connectors.delta import ObjectChanged, ObjectOutcome, Window
 from tests.servers import SERVERS
 
 MIB = 2**20
@@ -32,7 +44,8 @@ def probe(url: str, server: Any, window: Any, mode: str, state: Path) -> dict[st
         [
             sys.executable,
             "-m",
-            "bench.memory_probe",
+            "bench.load_sync_memory",
+            "probe",
             "--url",
             url,
             "--username",
@@ -57,7 +70,71 @@ def probe(url: str, server: Any, window: Any, mode: str, state: Path) -> dict[st
     return result
 
 
+def max_rss() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
+
+
+class Dropped:
+    """The sink of the probe: counts what it is handed, keeps none of it."""
+
+    def __init__(self) -> None:
+        self.objects = 0
+        self.occurrences = 0
+        self.batches = 0
+
+    async def __call__(self, batch: Sequence[ObjectOutcome]) -> None:
+        self.batches += 1
+        self.objects += len(batch)
+        self.occurrences += sum(
+            len(item.events) for item in batch if isinstance(item, ObjectChanged)
+        )
+
+
+def run_probe(argv: Sequence[str]) -> None:
+    """One streamed first sync in this process; prints one JSON object."""
+    parser = argparse.ArgumentParser(prog="bench.load_sync_memory probe")
+    for name in ("--url", "--username", "--password", "--window-start", "--window-end"):
+        parser.add_argument(name, default="")
+    parser.add_argument("--state", type=Path, required=True)
+    parser.add_argument("--mode", choices=("rss", "tracemalloc"), required=True)
+    arguments = parser.parse_args(argv)
+    state: dict[str, Any] = json.loads(arguments.state.read_text(encoding="utf-8"))
+    window = Window(
+        start=datetime.fromisoformat(arguments.window_start),
+        end=datetime.fromisoformat(arguments.window_end),
+    )
+    connector = CalDAVConnector(arguments.url, arguments.username, arguments.password)
+
+    def sync() -> Dropped:
+        sink = Dropped()
+        asyncio.run(connector.stream(state, window, sink))
+        return sink
+
+    figures: dict[str, Any] = {"mode": arguments.mode}
+    if arguments.mode == "tracemalloc":
+        sync()
+        gc.collect()
+        tracemalloc.start()
+        sink = sync()
+        figures["tracemalloc_peak"] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    else:
+        gc.collect()
+        before = rss()
+        high_before = max_rss()
+        with RSSSampler() as sampler:
+            sink = sync()
+        high_after = max_rss()
+        peak = high_after if high_after > high_before else sampler.peak
+        figures.update(rss_before=before, rss_peak=peak, rss_growth=max(0, peak - before))
+    figures.update(changed=sink.occurrences, objects=sink.objects, batches=sink.batches)
+    print(json.dumps(figures))
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["probe"]:
+        run_probe(sys.argv[2:])
+        return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,5000")
     parser.add_argument("--server", default="radicale", choices=sorted(SERVERS))

@@ -9,7 +9,7 @@ what caldav does on its own (an authentication challenge answered, a retried REP
 """
 
 import re
-from collections.abc import Sequence
+from collections.abc import Generator, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
@@ -176,41 +176,50 @@ class DAVSession:
             changed.append(Member(href, _etag(found.props.get(dav.GetEtag.tag))))
         return Changes(collection.sync_token, tuple(changed), removed)
 
-    def load_events(self, url: str) -> list[Body]:
+    def events(self, url: str) -> Iterator[Body]:
         """Every event object with its ETag and text, in one calendar-query REPORT (RFC 4791
-        §7.8). When an object is too large to read, the answer is dropped there, the objects
-        listed (PROPFIND Depth 1) and the rest fetched by calendar-multiget: the large one is
-        refused alone (its Body's `refused` says why)."""
-        bodies, large = self._report(url, EVENTS_QUERY, depth="1")
+        §7.8), each yielded as soon as the answer has brought it. When an object is too large
+        to read, the answer is dropped there, the objects listed (PROPFIND Depth 1) and the
+        rest fetched by calendar-multiget: the large one is refused alone (its Body's `refused`
+        says why)."""
+        read: set[str] = set()
+        large = yield from self._report(url, EVENTS_QUERY, "1", read)
         if large is None:
-            return bodies
+            return
         _, members = self.members(url)
         etags = {member.href: member.etag for member in members}
-        read = {body.href for body in bodies}
         rest = [href for href in etags if href not in read and href != large]
-        refused = Body(large, etags.get(large), None, refused=too_large(large))
-        return [*bodies, refused, *self.fetch(url, rest)]
+        read.clear()
+        yield Body(large, etags.get(large), None, refused=too_large(large))
+        yield from self.fetching(url, rest)
 
     def fetch(self, url: str, hrefs: Sequence[str]) -> list[Body]:
-        """The given objects' texts, by calendar-multiget REPORTs (RFC 4791 §7.9); an object
-        gone meanwhile comes back with `data` None, one too large to read with `refused`."""
-        bodies: list[Body] = []
+        """The given objects' texts (see `fetching`), all at once."""
+        return list(self.fetching(url, hrefs))
+
+    def fetching(self, url: str, hrefs: Sequence[str]) -> Iterator[Body]:
+        """The given objects' texts, by calendar-multiget REPORTs (RFC 4791 §7.9), yielded as
+        they are read; an object gone meanwhile comes back with `data` None, one too large to
+        read with `refused`."""
         for start in range(0, len(hrefs), MULTIGET_BATCH):
             batch = list(hrefs[start : start + MULTIGET_BATCH])
             while batch:
+                read: set[str] = set()
                 # §7.9: the Depth header "SHOULD NOT be sent" with a calendar-multiget.
-                read, large = self._report(url, multiget_body(batch), depth=None)
-                bodies.extend(read)
+                large = yield from self._report(url, multiget_body(batch), None, read)
                 if large is None:
                     break
-                bodies.append(Body(large, None, None, refused=too_large(large)))
-                done = {body.href for body in read} | {large}
+                yield Body(large, None, None, refused=too_large(large))
+                done = read | {large}
                 batch = [href for href in batch if href not in done]
-        return bodies
 
-    def _report(self, url: str, body: bytes, depth: str | None) -> tuple[list[Body], str | None]:
-        """A REPORT whose multistatus answer is read as it arrives: the objects read, and the
-        href of an object too large to read, where reading stopped (None when all was read).
+    def _report(
+        self, url: str, body: bytes, depth: str | None, read: set[str]
+    ) -> Generator[Body, None, str | None]:
+        """A REPORT whose multistatus answer is read as it arrives: yields the objects read
+        (noting their hrefs in `read`), and returns the href of an object too large to read,
+        where reading stopped (None when all was read). The answer stays open between two
+        objects: closing the generator closes it.
 
         The failures are caldav's own, as its `Calendar` methods raise them: AuthorizationError
         for 401 and 403, NotFoundError for 404, ReportError for any other failure status,
@@ -226,17 +235,18 @@ class DAVSession:
             error.raise_if_rate_limited(status, url, response.headers.get("Retry-After"))
             if status >= 300:
                 raise _failure(url, response)
-            bodies: list[Body] = []
             try:
-                bodies.extend(read_multistatus(response.iter_content(CHUNK_BYTES)))
+                for found in read_multistatus(response.iter_content(CHUNK_BYTES)):
+                    read.add(found.href)
+                    yield found
             except ObjectTooLargeError as large:
                 if large.href is None:
                     raise NotMultistatusError(
                         f"a part of the answer grew past {MAX_OBJECT_BYTES // (1024 * 1024)} MB "
                         "without naming its calendar object"
                     ) from large
-                return bodies, large.href
-            return bodies, None
+                return large.href
+            return None
 
     def _send(self, url: str, body: bytes, headers: dict[str, str]) -> Any:
         """The request, streamed; a 401 challenge is answered once, as caldav's client does,

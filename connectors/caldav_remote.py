@@ -8,10 +8,12 @@ request keeps the event loop free all the same.
 """
 
 import asyncio
+import contextlib
 import re
 import socket
-from collections.abc import Callable
-from typing import TypeVar
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit, urlunsplit
 
 from caldav.lib import error
@@ -88,6 +90,31 @@ class Remote:
             except _FAILURES as failure:
                 if passthrough(failure):
                     raise
+                if not is_transient(failure) or attempt >= self.retries:
+                    raise SourceUnreachableError(
+                        self.explain(failure, what, attempt + 1)
+                    ) from failure
+            await asyncio.sleep(self.backoff * 2**attempt)
+            attempt += 1
+
+    async def batches(
+        self, what: str, reading: Callable[[], Iterator[T]], size: int
+    ) -> AsyncGenerator[list[T], None]:
+        """What `reading()` yields, in lists of `size`, each read in a thread while the caller
+        works on the one before: the caller's work overlaps the server's answer, and no more
+        than two lists are held at once.
+
+        A transient failure starts `reading()` again from the beginning (as `call` retries), so
+        a caller of a retried reading sees its first items again and must skip those it has
+        (a full load skips the hrefs it already has). Anything else becomes a
+        SourceUnreachableError."""
+        attempt = 0
+        while True:
+            try:
+                async for batch in _read_ahead(_batched(reading(), size)):
+                    yield batch
+                return
+            except _FAILURES as failure:
                 if not is_transient(failure) or attempt >= self.retries:
                     raise SourceUnreachableError(
                         self.explain(failure, what, attempt + 1)
@@ -173,3 +200,31 @@ def _chain(failure: BaseException) -> list[BaseException]:
         links.append(current)
         current = current.__cause__ or current.__context__
     return links
+
+
+def _batched(items: Iterator[T], size: int) -> Iterator[list[T]]:
+    with contextlib.closing(cast(Generator[T, None, None], items)):
+        batch: list[T] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+
+async def _read_ahead(batches: Iterator[list[T]]) -> AsyncIterator[list[T]]:
+    """Each batch read in a thread of its own (the same for every batch of the stream), the next
+    one while the caller works on this one. Once the caller stops, the stream is closed (its
+    answer dropped) by that thread as soon as the read under way, if any, ends: never while it
+    runs, and without waiting for it, so that a deadline is not held up by a slow server."""
+    thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="caldav-read")
+    ahead = thread.submit(next, batches, None)
+    try:
+        while (batch := await asyncio.wrap_future(ahead)) is not None:
+            ahead = thread.submit(next, batches, None)
+            yield batch
+    finally:
+        ahead.add_done_callback(lambda _: cast(Generator[Any, None, None], batches).close())
+        thread.shutdown(wait=False)

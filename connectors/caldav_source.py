@@ -1,9 +1,11 @@
 """CalDAV calendars (RFC 4791), synced incrementally (RFC 6578) into plain RemoteEvent values.
 
-`CalDAVConnector.sync()` only coordinates: find the calendars (`caldav_discovery`), sync each
-(`caldav_sync`), and put their outcomes and next states together. A server that cannot be
-reached, or refuses the credentials, raises SourceUnreachableError and nothing is returned: the
-caller keeps its previous state and the next sync starts from it.
+`CalDAVConnector.stream()` only coordinates: find the calendars (`caldav_discovery`), sync each
+(`caldav_sync`, which hands the objects it reads to the caller's sink as it goes), and put the
+rest of their outcomes and their next states together; `sync()` gathers it all in one delta.
+A server that cannot be reached, or refuses the credentials, raises SourceUnreachableError and
+nothing is returned: the caller drops what the sink was given, keeps its previous state, and
+the next sync starts from it.
 
 The state handed back (JSON, opaque to the caller) looks like::
 
@@ -23,7 +25,7 @@ from connectors.caldav_discovery import plan_sync
 from connectors.caldav_remote import Remote
 from connectors.caldav_state import CalendarState, SourceState, load_state
 from connectors.caldav_sync import CalendarOutcome, CalendarSync
-from connectors.delta import SyncDelta, Window
+from connectors.delta import OutcomeSink, SyncDelta, Window, collected
 from connectors.object_parser import ObjectParser
 
 
@@ -53,6 +55,13 @@ class CalDAVConnector:
 
     async def sync(self, state: Mapping[str, Any], window: Window) -> SyncDelta:
         """The changes since `state` (empty for a first sync); raises SourceUnreachableError."""
+        return await collected(self, state, window)
+
+    async def stream(
+        self, state: Mapping[str, Any], window: Window, sink: OutcomeSink
+    ) -> SyncDelta:
+        """As `sync`, the changed and failed objects handed to `sink` in batches as they are
+        read (see `StreamingConnector`)."""
         previous = load_state(state, self.url)
         session = DAVSession(
             self.url,
@@ -73,7 +82,7 @@ class CalDAVConnector:
         parser = ObjectParser(window, self.default_timezone)
         try:
             plan = await plan_sync(remote, self.url, previous)
-            syncer = CalendarSync(remote, window, parser)
+            syncer = CalendarSync(remote, window, parser, sink)
             outcomes = {
                 target.path: await syncer.run(target, known.get(target.path))
                 for target in plan.targets
@@ -119,11 +128,9 @@ def _delta(
     state: SourceState,
 ) -> SyncDelta:
     return SyncDelta(
-        changed=tuple(change for outcome in outcomes.values() for change in outcome.changed),
         removed=tuple(
             [href for outcome in outcomes.values() for href in outcome.removed] + vanished
         ),
-        failed=tuple(failure for outcome in outcomes.values() for failure in outcome.failed),
         unchanged=sum(outcome.unchanged for outcome in outcomes.values()),
         full=any(outcome.full for outcome in outcomes.values()),
         requests=requests,

@@ -4,7 +4,12 @@ comparison, whichever is cheapest and still correct.
 - Full load (first sync, window moved): the token first (PROPFIND, RFC 6578 §4; the ctag
   instead on a server without tokens), then every event in one calendar-query REPORT (RFC 4791
   §7.8). Taking the token first means a change made in between is reported again next time,
-  never lost.
+  never lost. The answer is pipelined: its objects are handed on in batches of
+  `FULL_LOAD_BATCH` as they arrive, each batch parsed (in the process pool) while the next is
+  read, and its outcomes given to the sink while the next is parsed, so that neither the texts
+  nor the occurrences of a big calendar are ever all held; only the href → ETag map is. A
+  REPORT cut short and retried sends its first objects again: those already handed on are
+  skipped, so none is handed on twice.
 - Incremental: a sync-collection REPORT from the stored token (RFC 6578 §3.2); changed bodies
   in one calendar-multiget (RFC 4791 §7.9). Unchanged: that one small request.
 - ETag comparison, when the server has no sync token or refused ours (DAV:valid-sync-token,
@@ -13,6 +18,9 @@ comparison, whichever is cheapest and still correct.
   it downloads everything and compares texts, which reported phantom changes.
 """
 
+import asyncio
+import contextlib
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -24,12 +32,19 @@ from connectors.caldav_propfind import Collection, Member
 from connectors.caldav_remote import Remote
 from connectors.caldav_report import Body
 from connectors.caldav_state import CalendarState
-from connectors.delta import ObjectChanged, ObjectFailed, Window
+from connectors.delta import ObjectFailed, ObjectOutcome, OutcomeSink, Window
 from connectors.object_parser import ObjectParser
 
 UNSUPPORTED_REPORT = frozenset({400, 403, 405, 409, 412, 415, 422, 501})
 """Statuses of a sync-collection REPORT that mean "not supported here" (once a refused token,
 told by its precondition, has been ruled out): the ETag comparison is used instead."""
+
+FULL_LOAD_BATCH = 250
+"""Objects per batch of a full load: enough for the process pool to be worth it (a few
+hundred milliseconds of parsing), few enough that memory stays flat."""
+
+PARSED_AHEAD = 1
+"""Batches parsed while the one before is handed to the sink: keeps the pool busy."""
 
 
 @dataclass(frozen=True)
@@ -43,12 +58,11 @@ class Target:
 
 @dataclass
 class CalendarOutcome:
-    """What one calendar contributes to the SyncDelta."""
+    """What one calendar contributes to the SyncDelta, but its changed and failed objects, which
+    went to the sink."""
 
     state: CalendarState
-    changed: list[ObjectChanged] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    failed: list[ObjectFailed] = field(default_factory=list)
     unchanged: int = 0
     full: bool = False
     retry: list[str] = field(default_factory=list)
@@ -69,11 +83,14 @@ def listed_unchanged(listed: Collection | None, previous: CalendarState) -> bool
 class CalendarSync:
     """Syncs calendars of one source during one sync."""
 
-    def __init__(self, remote: Remote, window: Window, parser: ObjectParser) -> None:
+    def __init__(
+        self, remote: Remote, window: Window, parser: ObjectParser, sink: OutcomeSink
+    ) -> None:
         self.remote = remote
         self.session = remote.session
         self.window = window
         self.parser = parser
+        self.sink = sink
 
     async def run(self, target: Target, previous: CalendarState | None) -> CalendarOutcome:
         if previous is None or previous.window_is_stale(self.window):
@@ -107,27 +124,55 @@ class CalendarSync:
                 partial(self.session.describe, ctag=True),
                 target.url,
             )
-        bodies = await self.remote.call(
-            f"loading the events of calendar {target.path}",
-            self.session.load_events,
-            target.url,
-        )
         outcome = CalendarOutcome(
             state=CalendarState(
                 url=target.url,
                 sync_token=listed.sync_token,
                 ctag=listed.ctag,
-                etags={body.href: body.etag or "" for body in bodies},
                 window_start=self.window.start,
                 window_end=self.window.end,
             ),
             full=True,
         )
-        await self._report(outcome, bodies)
+        etags = await self._load(target, outcome)
+        outcome.state = outcome.state.model_copy(update={"etags": etags})
         outcome.state = _without_retried(outcome.state, outcome.retry)
         known = [*previous.etags, *previous.retry] if previous else []
         outcome.removed = [href for href in known if not outcome.state.knows(href)]
         return outcome
+
+    async def _load(self, target: Target, outcome: CalendarOutcome) -> dict[str, str]:
+        """Every event of the calendar handed to the sink, pipelined (see the module's
+        docstring); the href → ETag map of those read."""
+        etags: dict[str, str] = {}
+        parsing: deque[asyncio.Future[list[ObjectOutcome]]] = deque()
+        pages = self.remote.batches(
+            f"loading the events of calendar {target.path}",
+            partial(self.session.events, target.url),
+            FULL_LOAD_BATCH,
+        )
+        try:
+            async with contextlib.aclosing(pages):
+                async for bodies in pages:
+                    # A retried REPORT sends again what was read before it was cut.
+                    fresh = [body for body in bodies if body.href not in etags]
+                    for body in fresh:
+                        etags[body.href] = body.etag or ""
+                    parsing.append(asyncio.ensure_future(self._outcomes(outcome, fresh)))
+                    while len(parsing) > PARSED_AHEAD:
+                        await self._hand_on(await parsing.popleft())
+            while parsing:
+                await self._hand_on(await parsing.popleft())
+        finally:
+            for pending in parsing:
+                pending.cancel()
+            if parsing:
+                await asyncio.gather(*parsing, return_exceptions=True)
+        return etags
+
+    async def _hand_on(self, outcomes: list[ObjectOutcome]) -> None:
+        if outcomes:
+            await self.sink(outcomes)
 
     async def by_token(
         self, target: Target, previous: CalendarState, sync_token: str
@@ -223,34 +268,31 @@ class CalendarSync:
             ),
             removed=sorted({*removed, *(href for href in gone if previous.knows(href))}),
         )
-        await self._report(outcome, fetched.values())
+        await self._hand_on(await self._outcomes(outcome, fetched.values()))
         outcome.state = _without_retried(outcome.state, outcome.retry)
         touched = {member.href for member in stale} | set(outcome.removed)
         outcome.unchanged = sum(1 for href in previous.etags if href not in touched)
         return outcome
 
-    async def _report(self, outcome: CalendarOutcome, bodies: Iterable[Body]) -> None:
+    async def _outcomes(
+        self, outcome: CalendarOutcome, bodies: Iterable[Body]
+    ) -> list[ObjectOutcome]:
         """Parse off the event loop: expanding a big calendar's series takes a while. Objects
         refused unread (too large) and data that is not iCalendar at all fail without parsing;
         the latter are read again next time (`CalendarState.retry`)."""
+        refused: list[ObjectOutcome] = []
         texts: list[Body] = []
         for body in bodies:
             if body.refused is not None:
-                outcome.failed.append(ObjectFailed(href=body.href, message=body.refused))
+                refused.append(ObjectFailed(href=body.href, message=body.refused))
             elif body.data is not None and not _is_icalendar(body.data):
-                outcome.failed.append(
-                    ObjectFailed(href=body.href, message=_not_icalendar(body.data))
-                )
+                refused.append(ObjectFailed(href=body.href, message=_not_icalendar(body.data)))
                 outcome.retry.append(body.href)
             else:
                 texts.append(body)
         if not texts:
-            return
-        for item in await self.parser.parse(texts):
-            if isinstance(item, ObjectChanged):
-                outcome.changed.append(item)
-            else:
-                outcome.failed.append(item)
+            return refused
+        return [*refused, *await self.parser.parse(texts)]
 
 
 def _is_icalendar(data: str | bytes) -> bool:

@@ -5,9 +5,9 @@ recurring series (master and overrides), so a change to it replaces all of its o
 the window. The caller persists `state` and hands it back next time; it is opaque to the caller.
 """
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
@@ -83,9 +83,61 @@ class SourceUnreachableError(Exception):
     server error after retries). Nothing was changed; the message is shown to staff."""
 
 
+ObjectOutcome = ObjectChanged | ObjectFailed
+
+OutcomeSink = Callable[[Sequence[ObjectOutcome]], Awaitable[None]]
+"""Where a streaming connector hands the objects it has read, a batch at a time."""
+
+
 class CalendarConnector(Protocol):
     """A calendar source: CalDAV, ICS subscription."""
 
     async def sync(self, state: Mapping[str, Any], window: Window) -> SyncDelta:
         """The changes since `state` (empty for a first sync); raises SourceUnreachableError."""
         ...
+
+
+@runtime_checkable
+class StreamingConnector(CalendarConnector, Protocol):
+    """A source that hands its changed and failed objects on as it reads them, so that a
+    first sync of a big calendar never holds all of them (CalDAV)."""
+
+    async def stream(
+        self, state: Mapping[str, Any], window: Window, sink: OutcomeSink
+    ) -> SyncDelta:
+        """As `sync`, but each changed or failed object is awaited into `sink`, in batches, as
+        it is read (each href once), and the delta returned holds neither: only what is
+        removed, the counts and the next state. When it raises, what `sink` was given must
+        be dropped: the caller's state is not moved forward."""
+        ...
+
+
+async def streamed(
+    connector: CalendarConnector, state: Mapping[str, Any], window: Window, sink: OutcomeSink
+) -> SyncDelta:
+    """`connector`'s changes, its objects handed to `sink` (in one batch, failures first, from
+    a connector that does not stream), and the rest returned as by `StreamingConnector`."""
+    if isinstance(connector, StreamingConnector):
+        return await connector.stream(state, window, sink)
+    delta = await connector.sync(state, window)
+    if delta.failed or delta.changed:
+        await sink([*delta.failed, *delta.changed])
+    return delta.model_copy(update={"changed": (), "failed": ()})
+
+
+async def collected(
+    connector: StreamingConnector, state: Mapping[str, Any], window: Window
+) -> SyncDelta:
+    """The whole delta of a streaming connector, its objects gathered (its `sync`)."""
+    outcomes: list[ObjectOutcome] = []
+
+    async def keep(batch: Sequence[ObjectOutcome]) -> None:
+        outcomes.extend(batch)
+
+    delta = await connector.stream(state, window, keep)
+    return delta.model_copy(
+        update={
+            "changed": tuple(item for item in outcomes if isinstance(item, ObjectChanged)),
+            "failed": tuple(item for item in outcomes if isinstance(item, ObjectFailed)),
+        }
+    )

@@ -101,8 +101,10 @@ class ObjectParser:
         self._pool_failed = self.workers < 2
 
     async def parse(self, bodies: Sequence[Body]) -> list[Outcome]:
-        """The outcomes of `bodies`, in their order."""
-        if len(bodies) > POOL_FROM and not self._pool_failed:
+        """The outcomes of `bodies`, in their order. Once the pool is started (a full load's
+        batches), it reads every batch, however small: the sync's own thread has the answer
+        to read."""
+        if (len(bodies) > POOL_FROM or self._pool is not None) and not self._pool_failed:
             try:
                 return await self._in_pool(bodies)
             except _POOL_FAILURES as failure:

@@ -2,30 +2,41 @@
 
 `sync()` only coordinates (as vdirsyncer's does): take the source's lease (`sync_lease`), ask
 its connector what changed since the stored state, and apply the changes and the new state in
-one transaction, which commits only if the lease is still this run's.
+one transaction, which commits only if the lease is still this run's. The changes are applied
+batch by batch as the connector reads them (a first sync of a big calendar is never held
+whole), in that same transaction, begun when the first batch comes.
 Calendar-owned fields follow the calendar; what staff entered is never overwritten; an occurrence
 that disappears becomes cancelled. A failure is recorded on the run and the source's health,
 where staff see it, and never touches the meetings.
 """
 
 import asyncio
+import contextlib
 import os
 import socket
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 import structlog
 
-from connectors.delta import CalendarConnector, SourceUnreachableError, SyncDelta, Window
+from connectors.delta import (
+    CalendarConnector,
+    ObjectOutcome,
+    SourceUnreachableError,
+    SyncDelta,
+    Window,
+    streamed,
+)
 from register.domain.kinds import SyncRunStatus
-from register.domain.source import CalendarSource, ObjectFailure, SourceHealth, SyncRun
+from register.domain.source import CalendarSource, SourceHealth, SyncRun
 from register.services.classification import Classifier, classifier_for
 from register.services.connector_factory import DEFAULT_LIMITS, ConnectorLimits, connector_for
 from register.services.credentials import CredentialsError, decrypt
-from register.services.sync_apply import SourceOwner, Tally, apply_delta
+from register.services.sync_apply import DeltaWriter, SourceOwner, Tally
 from register.services.sync_lease import (
     LeaseLostError,
     SourceBusyError,
@@ -165,7 +176,7 @@ async def _sync_run(
     connector_override: CalendarConnector | None,
     limits: ConnectorLimits,
 ) -> SyncRun:
-    lease, run, source, owner = job.lease, job.run, job.source, job.owner
+    lease, run, source = job.lease, job.run, job.source
     source_id, moment = lease.source_id, lease.taken_at
     started = time.monotonic()
     window = Window.around(
@@ -177,7 +188,11 @@ async def _sync_run(
         connector = connector_override or connector_for(
             source, decrypt(job.ciphertext, settings), job.timezone, limits
         )
-        delta = await _within(limits.deadline, connector.sync(source.sync_state, window))
+        tally = Tally()
+        async with _Writing(job, window, tally) as writing_run:
+            async with _within(limits.deadline):
+                delta = await streamed(connector, source.sync_state, window, writing_run.batch)
+            finished = await writing_run.finish(delta, settings, started)
     except (SourceUnreachableError, CredentialsError) as error:
         return await _record_failure(
             run,
@@ -188,47 +203,6 @@ async def _sync_run(
             moment=moment,
             settings=settings,
         )
-    tally = Tally(failures=[ObjectFailure(href=f.href, message=f.message) for f in delta.failed])
-    lost = LeaseLostError(
-        f"the lease on source {source_id} expired and another worker took it over"
-    )
-    try:
-        if lease.lost:
-            raise lost
-        async with writing():
-            await apply_delta(
-                delta,
-                owner,
-                window,
-                moment,
-                tally,
-                classifier=await _classifier(owner.authority_id),
-            )
-            stored = await calendar_sync.store_sync_outcome(
-                source_id,
-                lease.holder,
-                health=SourceHealth(
-                    last_success_at=moment,
-                    last_error_at=source.health.last_error_at,
-                    last_error="",
-                    consecutive_failures=0,
-                ),
-                state=delta.state,
-                next_sync_at=_next_sync(moment, settings),
-            )
-            if not stored:
-                raise lost  # rolls back everything this run wrote
-            finished = run.model_copy(
-                update={
-                    "finished_at": moment + timedelta(seconds=time.monotonic() - started),
-                    "status": SyncRunStatus.PARTIAL if tally.failures else SyncRunStatus.SUCCEEDED,
-                    "counts": tally.counts(),
-                    "failures": tuple(tally.failures),
-                }
-            )
-            # In the same transaction: a worker killed once it has committed leaves no run
-            # that looks unfinished, and one killed before leaves no change behind.
-            await finish_run(job.run_number, finished)
     except LeaseLostError as error:
         _log.warning("lease lost: the run's changes are dropped", source=str(source_id))
         finished = run.model_copy(
@@ -238,12 +212,90 @@ async def _sync_run(
     return finished
 
 
-async def _within(deadline: float, reading: Awaitable[SyncDelta]) -> SyncDelta:
+class _Writing:
+    """The run's one transaction, begun when the connector hands on its first objects (or at
+    the end, when it hands on none): a sync's network wait holds no write lock until there is
+    something to write, and a failure anywhere before the commit rolls back everything the
+    run wrote, batches included. Commits only if the lease is still this run's."""
+
+    def __init__(self, job: _Job, window: Window, tally: Tally) -> None:
+        self.job, self.window, self.tally = job, window, tally
+        self._transaction = contextlib.AsyncExitStack()
+        self._writer: DeltaWriter | None = None
+
+    async def __aenter__(self) -> "_Writing":
+        return self
+
+    async def __aexit__(self, *failure: Any) -> None:
+        await self._transaction.__aexit__(*failure)
+
+    def _lost(self) -> LeaseLostError:
+        return LeaseLostError(
+            f"the lease on source {self.job.lease.source_id} expired and another worker took "
+            "it over"
+        )
+
+    async def _begun(self) -> DeltaWriter:
+        if self._writer is None:
+            if self.job.lease.lost:
+                raise self._lost()
+            await self._transaction.enter_async_context(writing())
+            self._writer = await DeltaWriter.start(
+                self.job.owner,
+                self.window,
+                self.job.lease.taken_at,
+                self.tally,
+                classifier=await _classifier(self.job.owner.authority_id),
+            )
+        return self._writer
+
+    async def batch(self, outcomes: Sequence[ObjectOutcome]) -> None:
+        await (await self._begun()).batch(outcomes)
+
+    async def finish(self, delta: SyncDelta, settings: Settings, started: float) -> SyncRun:
+        """The removed objects, the new state and the run's record, in the same transaction."""
+        job, tally = self.job, self.tally
+        writer = await self._begun()
+        await writer.finish(delta.removed)
+        moment = job.lease.taken_at
+        stored = await calendar_sync.store_sync_outcome(
+            job.lease.source_id,
+            job.lease.holder,
+            health=SourceHealth(
+                last_success_at=moment,
+                last_error_at=job.source.health.last_error_at,
+                last_error="",
+                consecutive_failures=0,
+            ),
+            state=delta.state,
+            next_sync_at=_next_sync(moment, settings),
+        )
+        if not stored:
+            raise self._lost()  # rolls back everything this run wrote
+        finished = job.run.model_copy(
+            update={
+                "finished_at": moment + timedelta(seconds=time.monotonic() - started),
+                "status": SyncRunStatus.PARTIAL if tally.failures else SyncRunStatus.SUCCEEDED,
+                "counts": tally.counts(),
+                "failures": tuple(tally.failures),
+            }
+        )
+        # In the same transaction: a worker killed once it has committed leaves no run that
+        # looks unfinished, and one killed before leaves no change behind.
+        await finish_run(job.run_number, finished)
+        return finished
+
+
+@contextlib.asynccontextmanager
+async def _within(deadline: float) -> AsyncIterator[None]:
     """The connector's answer, or SourceUnreachableError once `deadline` seconds have passed:
     a server that sends its answer a few bytes at a time never trips a per-read timeout, and
-    would hold its source (whose lease the heartbeat keeps renewing) for ever."""
+    would hold its source (whose lease the heartbeat keeps renewing) for ever. The objects it
+    hands on are written meanwhile, in the same task (`asyncio.timeout`, not `wait_for`'s task
+    of its own), so that they are written in the run's transaction."""
     try:
-        return await asyncio.wait_for(reading, deadline)
+        async with asyncio.timeout(deadline):
+            yield
     except TimeoutError as error:
         raise SourceUnreachableError(
             f"The calendar server did not finish answering within {deadline:g} s (an answer "

@@ -1,13 +1,20 @@
 """Writing one sync's delta into the register, inside the sync's transaction: new occurrences
 inserted, changed ones updated (calendar-owned fields only: what staff entered is never
-overwritten), vanished ones cancelled, never deleted."""
+overwritten), vanished ones cancelled, never deleted.
+
+The objects come in batches as the connector reads them (`DeltaWriter.batch`), each written
+before the next is taken, so that a first sync of a big calendar never holds all its meetings;
+what is removed, and what the batches made vanish, is written at the end (`DeltaWriter.finish`),
+once every object has been seen.
+"""
 
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from uuid import UUID
 
-from connectors.delta import ObjectChanged, SyncDelta, Window
+from connectors.delta import ObjectChanged, ObjectOutcome, Window
 from connectors.remote_event import RemoteEvent
 from register.domain.kinds import Decider, MeetingStatus
 from register.domain.meeting import Meeting
@@ -48,7 +55,7 @@ class SourceOwner:
     authority_id: UUID
 
 
-class _Applier:
+class DeltaWriter:
     """Writes one delta inside the sync's transaction: new occurrences inserted, changed ones
     updated (calendar fields only), vanished ones cancelled."""
 
@@ -70,6 +77,35 @@ class _Applier:
         self.inserts: list[tuple[Meeting, str, str]] = []
         self.seen: set[tuple[str, str]] = set()
         self.to_cancel: dict[UUID, None] = {}
+
+    @classmethod
+    async def start(
+        cls,
+        owner: SourceOwner,
+        window: Window,
+        now: datetime,
+        tally: Tally,
+        *,
+        classifier: Classifier,
+    ) -> "DeltaWriter":
+        """A writer for `owner`'s source, from the occurrences the register holds for it."""
+        known = await calendar_sync.known_occurrences(owner.source_id)
+        return cls(owner, known, window, now, tally, classifier=classifier)
+
+    async def batch(self, outcomes: Sequence[ObjectOutcome]) -> None:
+        """Write a batch of objects read: new occurrences inserted at once (not kept for the
+        end), failures counted."""
+        for outcome in outcomes:
+            if isinstance(outcome, ObjectChanged):
+                await self.changed(outcome)
+            else:
+                failure = ObjectFailure(href=outcome.href, message=outcome.message)
+                self.tally.failures.append(failure)
+        await self._insert()
+
+    async def _insert(self) -> None:
+        inserts, self.inserts = self.inserts, []
+        await calendar_sync.insert_synced(inserts)
 
     async def changed(self, change: ObjectChanged) -> None:
         for event in change.events:
@@ -94,8 +130,12 @@ class _Applier:
         for occurrence in self.by_href.get(href, ()):
             self._vanished(occurrence)
 
-    async def finish(self) -> None:
-        await calendar_sync.insert_synced(self.inserts)
+    async def finish(self, removed: Sequence[str] = ()) -> None:
+        """Once every object was seen: the `removed` objects' occurrences, and those that
+        vanished from the objects read, cancelled; the untouched ones counted."""
+        for href in removed:
+            self.removed(href)
+        await self._insert()
         await calendar_sync.cancel_occurrences(list(self.to_cancel), self.now)
         self.tally.cancelled += len(self.to_cancel)
         # Occurrences of objects the connector did not need to fetch are unchanged too.
@@ -114,6 +154,9 @@ class _Applier:
     async def _occurrence(self, event: RemoteEvent, href: str) -> None:
         digest = fingerprint(event)
         existing = self.known.get((event.key.uid, event.key.recurrence_id))
+        if existing is not None:
+            # Vanished from an object read earlier, found in this one: moved, not cancelled.
+            self.to_cancel.pop(existing.meeting_id, None)
         meeting = meeting_from_event(
             event,
             meeting_id=existing.meeting_id if existing else new_id(),
@@ -149,27 +192,3 @@ class _Applier:
             self.tally.cancelled += 1
         else:
             self.tally.changed += 1
-
-
-async def apply_delta(
-    delta: SyncDelta,
-    owner: SourceOwner,
-    window: Window,
-    now: datetime,
-    tally: Tally,
-    *,
-    classifier: Classifier,
-) -> None:
-    applier = _Applier(
-        owner,
-        await calendar_sync.known_occurrences(owner.source_id),
-        window,
-        now,
-        tally,
-        classifier=classifier,
-    )
-    for change in delta.changed:
-        await applier.changed(change)
-    for href in delta.removed:
-        applier.removed(href)
-    await applier.finish()

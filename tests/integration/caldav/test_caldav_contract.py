@@ -13,7 +13,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,9 +21,9 @@ from typing import Any
 
 import pytest
 
-from connectors import object_parser
+from connectors import caldav_sync, object_parser
 from connectors.caldav_source import CalDAVConnector
-from connectors.delta import SourceUnreachableError, SyncDelta, Window
+from connectors.delta import ObjectOutcome, SourceUnreachableError, SyncDelta, Window
 from connectors.remote_event import EventKey, RemoteEvent
 from register.domain.kinds import Visibility
 from tests.servers import CalDAVServer, ServerCalendar
@@ -739,3 +739,44 @@ async def test_server_errors_are_retried_with_backoff_then_reported(
     assert _Unavailable.hits == 3
     assert "answered HTTP 503" in str(refused.value)
     assert "gave up after 3 attempts" in str(refused.value)
+
+
+async def test_a_full_load_larger_than_a_batch_is_handed_on_batch_by_batch_alike(
+    calendar: ServerCalendar,
+    connect: Connect,
+    window: Window,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 7: a first sync hands its objects on in batches as the answer arrives (here of 5
+    objects), each object once, with the same occurrences and state as read in one batch."""
+    for number in range(12):
+        calendar.put(
+            f"rdv-{number}.ics",
+            vcalendar(
+                vevent(
+                    f"rdv-{number}@{DOMAIN}",
+                    f"Rendez-vous {number}",
+                    f"202701{10 + number}T090000",
+                    f"202701{10 + number}T100000",
+                )
+            ),
+        )
+    whole = await connect(calendar.url).sync({}, window)
+    monkeypatch.setattr(caldav_sync, "FULL_LOAD_BATCH", 5)
+    batches: list[list[str]] = []
+
+    async def sink(batch: Sequence[ObjectOutcome]) -> None:
+        batches.append([outcome.href for outcome in batch])
+
+    streamed = await connect(calendar.url).stream({}, window, sink)
+
+    assert [len(batch) for batch in batches] == [5, 5, 2]
+    assert sorted(href for batch in batches for href in batch) == sorted(
+        change.href for change in whole.changed
+    )
+    assert (streamed.changed, streamed.failed) == ((), ())
+    assert streamed.state["calendars"] == whole.state["calendars"]
+    batched = await connect(calendar.url).sync({}, window)
+    assert sorted(batched.changed, key=lambda change: change.href) == sorted(
+        whole.changed, key=lambda change: change.href
+    )

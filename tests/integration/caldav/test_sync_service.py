@@ -3,13 +3,18 @@ the calendar says reaches the register; what staff entered survives; nothing is 
 silently lost, whatever goes wrong."""
 
 import asyncio
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import pytest
 from piccolo.engine.base import Engine
 
+from connectors import caldav_sync
+from connectors.caldav_source import CalDAVConnector
+from connectors.delta import ObjectOutcome, OutcomeSink, SyncDelta, Window
 from register.domain.classification import Classification
 from register.domain.kinds import (
     ClassificationKind,
@@ -394,3 +399,47 @@ async def test_the_classifier_runs_at_ingest_and_its_verdict_follows_the_calenda
     assert (await _meeting(source_id, "fbv@ville-test.example")).classification.kind is (
         ClassificationKind.INTERNAL
     )
+
+
+async def test_a_full_load_is_written_batch_by_batch_in_one_run(
+    stored: StoredRegister,
+    caldav_server: CalDAVServer,
+    calendar: ServerCalendar,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 7: each batch of a first sync is written before the next is handed on (here
+    batches of 5), never all at the end; the run counts and meetings are those of one batch."""
+    for number in range(12):
+        calendar.put(
+            f"e{number}.ics",
+            event(
+                f"e{number}@ville-test.example",
+                f"Rendez-vous {number}",
+                f"202701{10 + number}T090000",
+            ),
+        )
+    source_id = await _source(stored, caldav_server, calendar, settings)
+    monkeypatch.setattr(caldav_sync, "FULL_LOAD_BATCH", 5)
+    written: list[int] = []
+
+    class Watched(CalDAVConnector):
+        async def stream(
+            self, state: Mapping[str, Any], window: Window, sink: OutcomeSink
+        ) -> SyncDelta:
+            async def noted(batch: Sequence[ObjectOutcome]) -> None:
+                # Read in the run's transaction: what the batches before wrote.
+                written.append(len(await list_meetings(stored.authority.id)))
+                await sink(batch)
+
+            return await super().stream(state, window, noted)
+
+    connector = Watched(calendar.url, caldav_server.username, caldav_server.password)
+
+    run = await sync_source(source_id, settings, now=NOW, connector_override=connector)
+
+    assert written == [0, 5, 10]
+    assert run.status is SyncRunStatus.SUCCEEDED
+    assert (run.counts.new, run.counts.changed, run.counts.cancelled) == (12, 0, 0)
+    uids = {m.source.uid for m in await list_meetings(stored.authority.id) if m.source}
+    assert uids == {f"e{number}@ville-test.example" for number in range(12)}
