@@ -7,6 +7,7 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+import structlog
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
@@ -43,6 +44,7 @@ from register.web.problems import (
 )
 from register.web.public import PUBLIC_PAGES
 from register.web.public.context import ui_for
+from register.web.public.statistics_page import warm_up
 from register.web.security_headers import security_headers_middleware
 from register.web.staff.admin import AdminController
 from register.web.staff.auth import CSRF_COOKIE, LoginRequiredError, PasswordChangeRequiredError
@@ -100,6 +102,18 @@ def _staff_router(settings: Settings) -> Router:
     )
 
 
+_log = structlog.get_logger("register.web")
+
+
+async def _warm_up() -> None:
+    """The statistics page's whole-register figures, computed while the server starts to answer
+    (`statistics_page.warm_up`); a failure only means the first visitor computes them."""
+    try:
+        await warm_up()
+    except Exception:  # the database not ready yet, or gone: nothing is lost
+        _log.warning("computing the statistics at start-up failed", exc_info=True)
+
+
 def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None = None) -> Litestar:
     """The register's web application, bound to the database that `settings` name (or to
     `engine`, which tests pass to share theirs)."""
@@ -110,6 +124,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
 
     stop_schedule = asyncio.Event()
     background: set[asyncio.Task[None]] = set()
+    warming: set[asyncio.Task[None]] = set()
 
     async def start_database() -> None:
         await prepare_engine(engine)
@@ -117,6 +132,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
             await engine.start_connection_pool()
 
     async def start_schedule() -> None:
+        warming.add(asyncio.create_task(_warm_up()))
         if settings.sync_interval > 0:
             background.add(asyncio.create_task(run_schedule(settings, stop_schedule)))
         if settings.dumps_interval > 0:
@@ -124,6 +140,8 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
 
     async def stop_everything() -> None:
         stop_schedule.set()
+        for task in warming:
+            task.cancel()
         if background:
             await asyncio.wait(background, timeout=30)
         if isinstance(engine, PostgresEngine):
