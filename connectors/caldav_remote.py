@@ -90,11 +90,7 @@ class Remote:
             except _FAILURES as failure:
                 if passthrough(failure):
                     raise
-                if not is_transient(failure) or attempt >= self.retries:
-                    raise SourceUnreachableError(
-                        self.explain(failure, what, attempt + 1)
-                    ) from failure
-            await asyncio.sleep(self.backoff * 2**attempt)
+                await self._before_retrying(failure, what, attempt)
             attempt += 1
 
     async def batches(
@@ -115,12 +111,15 @@ class Remote:
                     yield batch
                 return
             except _FAILURES as failure:
-                if not is_transient(failure) or attempt >= self.retries:
-                    raise SourceUnreachableError(
-                        self.explain(failure, what, attempt + 1)
-                    ) from failure
-            await asyncio.sleep(self.backoff * 2**attempt)
+                await self._before_retrying(failure, what, attempt)
             attempt += 1
+
+    async def _before_retrying(self, failure: BaseException, what: str, attempt: int) -> None:
+        """The pause before attempt `attempt + 1`, or, for a failure that is not transient or
+        once the retries are spent, the SourceUnreachableError that ends the sync."""
+        if not is_transient(failure) or attempt >= self.retries:
+            raise SourceUnreachableError(self.explain(failure, what, attempt + 1)) from failure
+        await asyncio.sleep(self.backoff * 2**attempt)
 
     def explain(self, failure: BaseException, what: str, attempts: int) -> str:
         """A sentence for staff: which server, doing what, and what went wrong."""

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -58,6 +58,28 @@ class Watched(CalDAVConnector):
         return await super().stream(state, window, noted)
 
 
+async def watched_source(
+    radicale: RadicaleServer,
+    proxy: FaultProxy,
+    stored: StoredRegister,
+    settings: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    **options: Any,
+) -> tuple[UUID, set[tuple[str, str]], Watched]:
+    """A source of OBJECTS events read through the proxy in batches of BATCH: its id, its
+    occurrence keys, and its watched connector (`options`: retries, backoff)."""
+    monkeypatch.setattr(caldav_sync, "FULL_LOAD_BATCH", BATCH)
+    path, keys = await filled(radicale)
+    url = proxy.url + path
+    source_id = await store_caldav_source(
+        stored.owner, url, radicale.username, radicale.password, settings
+    )
+    connector = Watched(
+        proxy, url, radicale.username, radicale.password, timeout=TIMEOUT, **options
+    )
+    return source_id, keys, connector
+
+
 async def filled(radicale: RadicaleServer) -> tuple[str, set[tuple[str, str]]]:
     """A calendar of OBJECTS events written into Radicale's storage, read once directly (not
     through the proxy, whose own wait for the server is short): Radicale's first answer about
@@ -89,14 +111,8 @@ async def test_a_full_load_cut_after_some_batches_is_retried_without_duplicates(
     settings: Settings,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(caldav_sync, "FULL_LOAD_BATCH", BATCH)
-    path, keys = await filled(radicale)
-    url = proxy.url + path
-    source_id = await store_caldav_source(
-        stored.owner, url, radicale.username, radicale.password, settings
-    )
-    connector = Watched(
-        proxy, url, radicale.username, radicale.password, timeout=TIMEOUT, retries=1, backoff=0.05
+    source_id, keys, connector = await watched_source(
+        radicale, proxy, stored, settings, monkeypatch, retries=1, backoff=0.05
     )
 
     with proxy.faulty(Fault(FaultKind.RESET, body_contains="calendar-query", times=1)):
@@ -134,14 +150,8 @@ async def test_a_full_load_cut_for_good_writes_nothing(
     they were, and the next run loads everything. (The answer is cut short as a proxy may cut
     it, its first half sent as if whole: every object of that half is handed on, and written,
     before the end of the answer shows it is no multistatus.)"""
-    monkeypatch.setattr(caldav_sync, "FULL_LOAD_BATCH", BATCH)
-    path, keys = await filled(radicale)
-    url = proxy.url + path
-    source_id = await store_caldav_source(
-        stored.owner, url, radicale.username, radicale.password, settings
-    )
-    connector = Watched(
-        proxy, url, radicale.username, radicale.password, timeout=TIMEOUT, retries=0
+    source_id, keys, connector = await watched_source(
+        radicale, proxy, stored, settings, monkeypatch, retries=0
     )
 
     with proxy.faulty(Fault(FaultKind.TRUNCATE, body_contains="calendar-query")):

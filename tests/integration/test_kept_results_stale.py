@@ -12,6 +12,7 @@ from register.per_version import KeptResults
 from register.queries import MeetingFilter
 from register.statistics import search_figures
 from tests.published import publish_meeting, register_of_five
+from tests.stored import StoredRegister
 
 
 class Clock:
@@ -24,17 +25,28 @@ class Clock:
         return self.now
 
 
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    clock = Clock()
+    monkeypatch.setattr(time, "monotonic", clock)
+    return clock
+
+
+@pytest.fixture
+async def stored(db: Engine) -> StoredRegister:
+    """A register of five published meetings, to publish one more."""
+    stored, _ = await register_of_five()
+    return stored
+
+
 async def _settled(kept: KeptResults[int]) -> None:
     """Wait for the background refreshes started so far."""
     await asyncio.gather(*list(kept._refreshing.values()))
 
 
 async def test_a_slow_result_is_answered_stale_then_replaced(
-    db: Engine, monkeypatch: pytest.MonkeyPatch
+    clock: Clock, stored: StoredRegister
 ) -> None:
-    clock = Clock()
-    monkeypatch.setattr(time, "monotonic", clock)
-    stored, _ = await register_of_five()
     kept: KeptResults[int] = KeptResults(slow=2.0)
     computed = [0]
     release = asyncio.Event()
@@ -60,11 +72,8 @@ async def test_a_slow_result_is_answered_stale_then_replaced(
 
 
 async def test_a_quick_result_is_always_the_current_states(
-    db: Engine, monkeypatch: pytest.MonkeyPatch
+    clock: Clock, stored: StoredRegister
 ) -> None:
-    clock = Clock()
-    monkeypatch.setattr(time, "monotonic", clock)
-    stored, _ = await register_of_five()
     kept: KeptResults[int] = KeptResults(slow=2.0)
     computed = [0]
 
@@ -80,11 +89,8 @@ async def test_a_quick_result_is_always_the_current_states(
 
 
 async def test_a_failed_refresh_keeps_the_previous_result_and_is_tried_again(
-    db: Engine, monkeypatch: pytest.MonkeyPatch
+    clock: Clock, stored: StoredRegister
 ) -> None:
-    clock = Clock()
-    monkeypatch.setattr(time, "monotonic", clock)
-    stored, _ = await register_of_five()
     kept: KeptResults[int] = KeptResults(slow=2.0)
     outcomes: list[int | Exception] = [1, RuntimeError("database went away"), 3]
 
