@@ -181,11 +181,12 @@ def _day_start(day: date) -> datetime:
 
 
 def _words_condition(words: list[str]) -> list[Any]:
-    """Every word starts a word of the search text. On SQLite, a prefix query of its full-text
-    index (`public_meeting_fts`, whose tokens are exactly the normalised words); on PostgreSQL,
-    `LIKE '% word%'` (the text starts with a space)."""
+    """Every word starts a word of the search text, as a prefix query of the full-text index
+    (whose tokens are exactly the normalised words): on SQLite `public_meeting_fts`, on
+    PostgreSQL a GIN index of `to_tsvector('simple', search_text)`. Words are [0-9a-z]+:
+    nothing to escape in either query language."""
     if str(PublicMeeting._meta.db.engine_type) == "sqlite":
-        query = " ".join(f'"{word}"*' for word in words)  # words are [0-9a-z]+: nothing to escape
+        query = " ".join(f'"{word}"*' for word in words)
         return [
             WhereRaw(
                 "public_meeting.rowid IN (SELECT rowid FROM public_meeting_fts "
@@ -193,7 +194,12 @@ def _words_condition(words: list[str]) -> list[Any]:
                 query,
             )
         ]
-    return [PublicMeeting.search_text.like(f"% {word}%") for word in words]
+    return [
+        WhereRaw(
+            "to_tsvector('simple', public_meeting.search_text) @@ to_tsquery('simple', {})",
+            " & ".join(f"{word}:*" for word in words),
+        )
+    ]
 
 
 def filter_conditions(filters: MeetingFilter) -> list[Where | WhereRaw | Any]:

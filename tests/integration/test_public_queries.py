@@ -2,6 +2,7 @@
 log entries and figures, on both engines — and the projection rebuilt from the log."""
 
 from datetime import date, timedelta
+from uuid import UUID
 
 import pytest
 from piccolo.engine.base import Engine
@@ -51,6 +52,22 @@ async def test_filters_mean_the_same_thing_for_counts_and_pages(db: Engine) -> N
     assert elsewhere == 0
     assert await count_meetings(MeetingFilter(q="velo")) == 1  # accents and case ignored
     assert await count_meetings(MeetingFilter(q="marie durand")) == 5  # the official's name
+
+
+async def test_search_words_match_the_start_of_words_only(db: Engine) -> None:
+    """`q` is the same prefix query on both engines' full-text indexes: each word must start a
+    word of the meeting's text, in any order, whatever its accents and case."""
+    _, published = await register_of_five()
+    cycling = published[1].id
+
+    async def found(q: str) -> list[UUID]:
+        return [m.record.id for m in (await search_meetings(MeetingFilter(q=q))).items]
+
+    assert await found("cyclab") == [cycling]
+    assert await found("CYCLABLES pist") == [cycling]  # any order
+    assert await found("yclables") == []  # inside a word: no
+    assert await found("cyclables zzz") == []  # every word must match
+    assert len(await found("m")) == 5  # one letter: "marie", in every meeting
 
 
 async def test_cursor_pagination_is_stable_and_complete(db: Engine) -> None:
