@@ -35,6 +35,7 @@ from register.web.access_log import access_log_middleware
 from register.web.api import CORS, api_router
 from register.web.dumps import DumpsController
 from register.web.feeds import PRECOMPRESSED, FeedsController
+from register.web.head_requests import head_as_get
 from register.web.health import HealthController
 from register.web.limits import MAX_BODY_BYTES, request_limits
 from register.web.pages import PublicPages
@@ -195,6 +196,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine[Any] | None =
         debug=settings.debug,
         logging_config=None,
     )
-    # Outermost, so that every answer is logged, routing failures (404, 405) included.
-    app.asgi_handler = access_log_middleware(security_headers_middleware(app.asgi_handler))
+    # Outermost, so that every answer is logged, routing failures (404, 405) included; HEAD is
+    # made a GET inside them, so the log keeps the method asked.
+    app.asgi_handler = access_log_middleware(
+        security_headers_middleware(head_as_get(app.asgi_handler))
+    )
     return app
