@@ -13,12 +13,14 @@ where staff see it, and never touches the meetings.
 import asyncio
 import contextlib
 import os
+import pickle
 import socket
+import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import IO, Any
 from uuid import UUID
 
 import structlog
@@ -49,7 +51,7 @@ from register.store.repositories.authorities import get_authority
 from register.store.repositories.errors import NotFoundError
 from register.store.repositories.sources import get_source
 from register.store.repositories.sync_runs import abandon_unfinished, finish_run, record_run
-from register.store.transaction import writing
+from register.store.transaction import is_sqlite, writing
 
 __all__ = [
     "ABANDONED",
@@ -216,18 +218,29 @@ class _Writing:
     """The run's one transaction, begun when the connector hands on its first objects (or at
     the end, when it hands on none): a sync's network wait holds no write lock until there is
     something to write, and a failure anywhere before the commit rolls back everything the
-    run wrote, batches included. Commits only if the lease is still this run's."""
+    run wrote, batches included. Commits only if the lease is still this run's.
+
+    On SQLite, whose one write lock every writer of the register shares, the batches are not
+    written as they come but spooled to a temporary file and written at the end: a first sync
+    then holds the lock for its writes only, not while the server answers and the objects are
+    parsed (seconds to minutes), and its memory stays flat all the same. PostgreSQL locks only
+    the rows written, so there each batch is written as it comes."""
 
     def __init__(self, job: _Job, window: Window, tally: Tally) -> None:
         self.job, self.window, self.tally = job, window, tally
         self._transaction = contextlib.AsyncExitStack()
         self._writer: DeltaWriter | None = None
+        self._spool: IO[bytes] | None = None
 
     async def __aenter__(self) -> "_Writing":
         return self
 
     async def __aexit__(self, *failure: Any) -> None:
-        await self._transaction.__aexit__(*failure)
+        try:
+            await self._transaction.__aexit__(*failure)
+        finally:
+            if self._spool is not None:
+                self._spool.close()
 
     def _lost(self) -> LeaseLostError:
         return LeaseLostError(
@@ -250,12 +263,34 @@ class _Writing:
         return self._writer
 
     async def batch(self, outcomes: Sequence[ObjectOutcome]) -> None:
+        if is_sqlite():
+            await asyncio.to_thread(self._spooled, list(outcomes))
+            return
         await (await self._begun()).batch(outcomes)
+
+    def _spooled(self, outcomes: list[ObjectOutcome]) -> None:
+        if self._spool is None:
+            self._spool = tempfile.TemporaryFile()  # noqa: SIM115 (closed with the run)
+        pickle.dump(outcomes, self._spool, protocol=pickle.HIGHEST_PROTOCOL)
+
+    async def _unspooled(self, writer: DeltaWriter) -> None:
+        """Write the spooled batches, in their order, one at a time (a file this run wrote)."""
+        spool = self._spool
+        if spool is None:
+            return
+        await asyncio.to_thread(spool.seek, 0)
+        while True:
+            try:
+                outcomes = await asyncio.to_thread(pickle.load, spool)
+            except EOFError:
+                return
+            await writer.batch(outcomes)
 
     async def finish(self, delta: SyncDelta, settings: Settings, started: float) -> SyncRun:
         """The removed objects, the new state and the run's record, in the same transaction."""
         job, tally = self.job, self.tally
         writer = await self._begun()
+        await self._unspooled(writer)
         await writer.finish(delta.removed)
         moment = job.lease.taken_at
         stored = await calendar_sync.store_sync_outcome(
