@@ -32,6 +32,7 @@ from register.domain.text import Message
 from register.per_version import KeptResults
 from register.queries import MAX_LIMIT, InvalidCursorError
 from register.store.tables import PublicMeeting, PublicMeetingOrganisation
+from register.store.values import as_uuid
 
 _ID_EXAMPLE = "0195a3c4-7e2b-7c1d-9f00-3b5e8a1d2c4f"
 
@@ -187,11 +188,6 @@ async def _per_version(
     return cast(_T, await _kept.per_version((name, args), compute))
 
 
-def _uuid(value: Any) -> UUID:
-    # Raw queries return text on SQLite and UUIDs on PostgreSQL.
-    return value if isinstance(value, UUID) else UUID(str(value))
-
-
 def _sort_key(name: str, identifier: UUID) -> tuple[str, str]:
     return (normalise(name), str(identifier))
 
@@ -288,7 +284,7 @@ def _organisation(
     body: dict[str, Any], organisation_id: UUID, meetings: int, withdrawn: int
 ) -> RegisterOrganisation:
     for rep in body.get("representatives") or ():
-        if _uuid(rep["id"]) == organisation_id:
+        if as_uuid(rep["id"]) == organisation_id:
             return RegisterOrganisation(
                 id=organisation_id,
                 name=rep["name"],
@@ -344,7 +340,7 @@ async def _organisation_rows() -> list[dict[str, Any]]:
     rows = [
         {
             **row,
-            "key": _sort_key(row["name"], _uuid(row["organisation"])),
+            "key": _sort_key(row["name"], as_uuid(row["organisation"])),
             "padded": f" {normalise(row['name'])}",
         }
         for row in await PublicMeetingOrganisation.raw(_ORGANISATIONS_SQL)
@@ -366,7 +362,7 @@ async def _organisation_page(
         items=[
             _organisation(
                 bodies[row["last_seq"]],
-                _uuid(row["organisation"]),
+                as_uuid(row["organisation"]),
                 int(row["meetings"]) - int(row["withdrawn"]),
                 int(row["withdrawn"]),
             )
@@ -390,7 +386,7 @@ async def _most_named(limit: int) -> list[RegisterOrganisation]:
     return [
         _organisation(
             bodies[every[i]["last_seq"]],
-            _uuid(every[i]["organisation"]),
+            as_uuid(every[i]["organisation"]),
             int(every[i]["meetings"]) - int(every[i]["withdrawn"]),
             int(every[i]["withdrawn"]),
         )

@@ -28,6 +28,7 @@ from register.domain.normalise import tokens
 from register.domain.public_record import Publication, PublicRecord, PublishedMeeting
 from register.store.sqlite_busy import PatientSQLiteEngine
 from register.store.tables import PublicationEntry, PublicMeeting, PublicMeetingOrganisation
+from register.store.values import as_aware
 
 REGISTER_ZONE = ZoneInfo("Europe/Paris")
 """Dates in filters (`since`, `until`) are days in this zone, the zone of French authorities."""
@@ -163,17 +164,10 @@ def published(stored: StoredVersion) -> PublishedMeeting:
 def _stored(row: dict[str, Any]) -> StoredVersion:
     return StoredVersion(
         body=row["body"],
-        recorded_at=_aware(row["published_at"]),
+        recorded_at=as_aware(row["published_at"]),
         log_seq=row["log_seq"],
-        first_published_at=_aware(row["first_published_at"]),
+        first_published_at=as_aware(row["first_published_at"]),
     )
-
-
-def _aware(value: Any) -> datetime:
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    if not isinstance(moment, datetime):
-        raise TypeError(f"not a time: {value!r}")
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _day_start(day: date) -> datetime:
@@ -243,7 +237,7 @@ _SORT_COLUMN = {
 
 def _cursor(sort: MeetingSort, row: dict[str, Any]) -> str:
     column = _SORT_COLUMN[sort]._meta.name
-    document = {"s": sort.value, "k": _aware(row[column]).isoformat(), "id": str(row["id"])}
+    document = {"s": sort.value, "k": as_aware(row[column]).isoformat(), "id": str(row["id"])}
     return base64.urlsafe_b64encode(json.dumps(document).encode()).decode().rstrip("=")
 
 
@@ -252,7 +246,7 @@ def _after(sort: MeetingSort, cursor: str) -> Any:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         document = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        key = _aware(datetime.fromisoformat(document["k"]))
+        key = as_aware(datetime.fromisoformat(document["k"]))
         last_id = UUID(document["id"])
         if document["s"] != sort.value:
             raise InvalidCursorError("the cursor belongs to another sort order")
@@ -386,9 +380,9 @@ def _logged(row: dict[str, Any], first_published_at: Any) -> StoredVersion:
     """The version a publication-log entry published."""
     return StoredVersion(
         body=json.dumps(json.loads(row["body"])["payload"]),
-        recorded_at=_aware(row["recorded_at"]),
+        recorded_at=as_aware(row["recorded_at"]),
         log_seq=row["seq"],
-        first_published_at=_aware(first_published_at),
+        first_published_at=as_aware(first_published_at),
     )
 
 
@@ -458,7 +452,7 @@ async def register_version() -> RegisterVersion:
     if row is None:
         return RegisterVersion(last_seq=0, last_recorded_at=None)
     return RegisterVersion(
-        last_seq=row["seq"], last_recorded_at=_aware(row["recorded_at"]), last_hash=row["hash"]
+        last_seq=row["seq"], last_recorded_at=as_aware(row["recorded_at"]), last_hash=row["hash"]
     )
 
 

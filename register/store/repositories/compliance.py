@@ -2,7 +2,7 @@
 streamed rather than loaded (see `register.domain.compliance` for the definitions)."""
 
 from collections.abc import AsyncIterator, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any, NamedTuple
 from uuid import UUID
 
@@ -13,6 +13,7 @@ from register.domain.kinds import ClassificationKind, LegalGround, MeetingStatus
 from register.domain.meeting import Meeting
 from register.store.repositories.meetings import _hydrate
 from register.store.tables import Meeting as MeetingRow
+from register.store.values import as_aware, as_uuid
 
 BATCH_SIZE = 500
 
@@ -40,14 +41,6 @@ def _counted(
     if starts_before is not None:
         query = query.where(MeetingRow.starts_at < starts_before)
     return query
-
-
-def _uuid(value: Any) -> UUID:
-    return value if isinstance(value, UUID) else UUID(str(value))
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 class PublishedRow(NamedTuple):
@@ -95,14 +88,14 @@ async def published_meeting_rows(
             return
         yield [
             PublishedRow(
-                authority_id=_uuid(row["authority"]),
-                official_id=_uuid(row["official"]),
+                authority_id=as_uuid(row["authority"]),
+                official_id=as_uuid(row["official"]),
                 exemption_ground=LegalGround(row["exemption_ground"])
                 if row["exemption_ground"]
                 else None,
-                starts_at=_aware(row["starts_at"]),
-                ends_at=_aware(row["ends_at"]) if row["ends_at"] is not None else None,
-                first_published_at=_aware(row["first_published_at"]),
+                starts_at=as_aware(row["starts_at"]),
+                ends_at=as_aware(row["ends_at"]) if row["ends_at"] is not None else None,
+                first_published_at=as_aware(row["first_published_at"]),
             )
             for row in rows
         ]

@@ -9,7 +9,7 @@ published meetings whose calendar event changed after their last public version 
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -29,6 +29,7 @@ from register.domain.kinds import (
 from register.domain.meeting import Meeting, TimeSpan
 from register.store.tables import Meeting as MeetingRow
 from register.store.tables import PublicationEntry
+from register.store.values import as_aware
 
 _UNPUBLISHED = [PublicationState.DRAFT.value, PublicationState.READY.value]
 _PUBLISHED = [PublicationState.PUBLISHED.value, PublicationState.CORRECTED.value]
@@ -84,8 +85,7 @@ def _timestamp(value: Any) -> datetime | None:
     """A timestamp from an aggregate, which SQLite returns as text."""
     if value is None or isinstance(value, datetime):
         return value
-    parsed = datetime.fromisoformat(str(value))
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return as_aware(str(value))
 
 
 def _meeting(row: dict[str, Any]) -> Meeting:
