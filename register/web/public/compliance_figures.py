@@ -13,8 +13,10 @@ from uuid import UUID
 
 from register.domain.compliance import ComplianceReport
 from register.per_version import KeptResults
+from register.queries import MeetingFilter
 from register.services.compliance import compliance_report
 from register.store.repositories.compliance import meetings_stamp
+from register.store.repositories.errors import NotFoundError
 
 KEPT_SECONDS = 300.0
 _kept: KeptResults[ComplianceReport] = KeptResults(max_age=KEPT_SECONDS)
@@ -40,3 +42,16 @@ async def public_compliance_report(
             authority_ids=authority_ids, since=since, until=until, now=datetime.now(UTC)
         ),
     )
+
+
+async def compliance_of(filters: MeetingFilter) -> ComplianceReport | None:
+    """The public compliance figures of the authority (all of them by default) and the period a
+    search names; None for an authority the register does not know."""
+    try:
+        return await public_compliance_report(
+            authority_ids=[filters.authority] if filters.authority else None,
+            since=filters.since,
+            until=filters.until,
+        )
+    except NotFoundError:
+        return None

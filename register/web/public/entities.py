@@ -9,15 +9,14 @@ from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
-from register.domain.compliance import ComplianceFigures, ComplianceReport
+from register.domain.compliance import ComplianceFigures
 from register.public_entities import public_official, public_organisation
 from register.queries import MeetingFilter, search_meetings
 from register.settings import Settings
 from register.statistics import SearchFigures, search_figures
 from register.store.repositories.authorities import get_authority_by_slug
-from register.store.repositories.errors import NotFoundError
 from register.web.i18n import Ui, both_paths
-from register.web.public.compliance_figures import public_compliance_report
+from register.web.public.compliance_figures import compliance_of
 from register.web.public.context import (
     base_url,
     eu_register_url,
@@ -36,13 +35,6 @@ from register.web.public.figures import (
 )
 
 LATEST = 20
-
-
-async def _report(authority_id: UUID) -> ComplianceReport | None:
-    try:
-        return await public_compliance_report(authority_ids=[authority_id])
-    except NotFoundError:
-        return None
 
 
 def _parse(value: str) -> UUID | None:
@@ -93,7 +85,7 @@ class EntityPages(Controller):
                 ui.t("Aucune rencontre publiée n'est à l'agenda de « {id} ».", id=official_id[:60]),
             )
         filters = MeetingFilter(official=key)
-        report = await _report(entry.authority.id)
+        report = await compliance_of(MeetingFilter(authority=entry.authority.id))
         compliance: ComplianceFigures | None = (
             next((row for row in report.officials if row.id == key), None) if report else None
         )
@@ -155,7 +147,7 @@ class EntityPages(Controller):
         """An authority's compliance figures, exemptions by ground, and its meetings."""
         ui = ui_for(request)
         authority = await get_authority_by_slug(slug) if len(slug) <= 80 else None
-        report = await _report(authority.id) if authority else None
+        report = await compliance_of(MeetingFilter(authority=authority.id)) if authority else None
         if authority is None or report is None:
             return not_found(
                 request, ui, ui.t("Aucune collectivité n'a l'adresse « {slug} ».", slug=slug[:60])

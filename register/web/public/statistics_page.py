@@ -12,14 +12,12 @@ from typing import Any
 from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 
-from register.domain.compliance import ComplianceReport
 from register.queries import MeetingFilter
 from register.settings import Settings
 from register.statistics import search_figures
 from register.store.repositories.authorities import list_authorities
-from register.store.repositories.errors import NotFoundError
 from register.web.i18n import both_paths
-from register.web.public.compliance_figures import public_compliance_report
+from register.web.public.compliance_figures import compliance_of
 from register.web.public.context import base_url, feed_links, page, ui_for
 from register.web.public.figures import (
     compliance_figure,
@@ -52,7 +50,7 @@ class StatisticsPage(Controller):
         # Three computations kept apart (each read in seconds on a large register the first
         # time): side by side, the database works on one while Python counts another.
         choices, report, figures = await asyncio.gather(
-            search_choices(filters.organisation), _compliance(filters), search_figures(filters)
+            search_choices(filters.organisation), compliance_of(filters), search_figures(filters)
         )
         officials = figures.officials
         whose = ui.t("toutes les rencontres") if filters.is_empty else ui.t("cette sélection")
@@ -86,21 +84,11 @@ class StatisticsPage(Controller):
         )
 
 
-async def _compliance(filters: MeetingFilter) -> ComplianceReport | None:
-    """The compliance figures of the authority and period searched (None: no such authority)."""
-    try:
-        return await public_compliance_report(
-            authority_ids=[filters.authority] if filters.authority else None,
-            since=filters.since,
-            until=filters.until,
-        )
-    except NotFoundError:
-        return None
-
-
 async def warm_up() -> None:
     """Compute the whole register's figures that the statistics page shows, as a server starts:
     on a large register the first visitor would otherwise wait for them (tens of seconds for a
     million meetings). Kept per state of the register like every later computation."""
     everything = MeetingFilter()
-    await asyncio.gather(search_choices(None), _compliance(everything), search_figures(everything))
+    await asyncio.gather(
+        search_choices(None), compliance_of(everything), search_figures(everything)
+    )
