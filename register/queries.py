@@ -11,10 +11,9 @@ import base64
 import binascii
 import json
 from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -26,8 +25,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from register.domain.kinds import LogAction, MeetingFormat, PublicationState
 from register.domain.normalise import tokens
 from register.domain.public_record import Publication, PublicRecord, PublishedMeeting
-from register.store.sqlite_busy import PatientSQLiteEngine
 from register.store.tables import PublicationEntry, PublicMeeting, PublicMeetingOrganisation
+from register.store.transaction import reading
 from register.store.values import as_aware
 
 REGISTER_ZONE = ZoneInfo("Europe/Paris")
@@ -263,17 +262,6 @@ def _after(sort: MeetingSort, cursor: str) -> Any:
 def _ordered(query: Any, sort: MeetingSort) -> Any:
     ascending = sort is MeetingSort.OLDEST
     return query.order_by(_SORT_COLUMN[sort], PublicMeeting.id, ascending=ascending)
-
-
-def reading() -> AbstractAsyncContextManager[Any]:
-    """One connection and one snapshot for the queries of one answer: a page and its total
-    agree even while meetings are being published. On SQLite it is a kept connection
-    (`register.store.sqlite_readers`): opening one per answer cost more than a page's own query
-    in issue 7's benchmark. Inside a transaction already, it is that transaction."""
-    engine = PublicMeeting._meta.db
-    if isinstance(engine, PatientSQLiteEngine):
-        return engine.reading()
-    return cast(AbstractAsyncContextManager[Any], engine.transaction())
 
 
 async def count_meetings(filters: MeetingFilter) -> int:

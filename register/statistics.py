@@ -30,8 +30,9 @@ from register.domain.kinds import PublicationState
 from register.domain.public_record import PublicAuthority, PublicOfficial
 from register.domain.text import Message
 from register.per_version import KeptResults
-from register.queries import REGISTER_ZONE, MeetingFilter, filter_conditions, reading
+from register.queries import REGISTER_ZONE, MeetingFilter, filter_conditions
 from register.store.tables import PublicMeeting, PublicMeetingOrganisation
+from register.store.transaction import reading
 
 DELAY_BANDS: tuple[tuple[str, float | None], ...] = (
     ("0-1", 1.0),

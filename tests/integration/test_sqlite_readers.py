@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from register.queries import reading
 from register.store.engine import prepare_engine, use_engine
 from register.store.migrate import migrate
 from register.store.repositories.authorities import save_authority
 from register.store.sqlite_busy import PatientSQLiteEngine
 from register.store.tables import Authority
+from register.store.transaction import reading
 from tests import factories
 
 

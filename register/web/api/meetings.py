@@ -18,12 +18,12 @@ from register.queries import (
     MeetingSort,
     StoredVersion,
     iter_stored,
-    reading,
     search_stored,
     stored_history,
     stored_meeting,
 )
 from register.settings import Settings
+from register.store.transaction import reading
 from register.web.api.conventions import (
     CSV_OPT,
     MEETING_FORMAT_OPT,
