@@ -2,9 +2,11 @@
 
 `sync()` only coordinates (as vdirsyncer's does): take the source's lease (`sync_lease`), ask
 its connector what changed since the stored state, and apply the changes and the new state in
-one transaction, which commits only if the lease is still this run's. The changes are applied
+one transaction, which commits only if the lease is still this run's. The changes are taken
 batch by batch as the connector reads them (a first sync of a big calendar is never held
-whole), in that same transaction, begun when the first batch comes.
+whole): on PostgreSQL written at once, in that transaction, begun when the first batch comes;
+on SQLite spooled to a file and written at the end, so that the one write lock is not held while
+the server answers (see `_Writing`).
 Calendar-owned fields follow the calendar; what staff entered is never overwritten; an occurrence
 that disappears becomes cancelled. A failure is recorded on the run and the source's health,
 where staff see it, and never touches the meetings.
