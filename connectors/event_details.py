@@ -4,6 +4,7 @@ A master and each of its overrides (RECURRENCE-ID) are read once, not once per o
 daily series costs one reading of its properties (RFC 5545 §3.6.1, §3.8).
 """
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Any
@@ -77,23 +78,28 @@ def _text(component: Component, name: str) -> str:
     return str(found[0]) if found else ""
 
 
-def _param(address: Any, name: str) -> str | None:
-    value = str(getattr(address, "params", {}).get(name, "")).strip()
+def _param(params: Mapping[str, Any], name: str) -> str | None:
+    value = str(params.get(name, "")).strip()
     return value or None
 
 
 def person(address: Any) -> Person | None:
+    """An ORGANIZER or ATTENDEE property as icalendar gives it (see `person_of`)."""
+    return person_of(str(address), getattr(address, "params", {}))
+
+
+def person_of(address: str, params: Mapping[str, Any]) -> Person | None:
     """An ORGANIZER or ATTENDEE (§3.8.4.1, §3.8.4.3): the address without `mailto:`, lowercased,
     and the CN, ROLE and PARTSTAT parameters; None when the property says nothing at all."""
-    text = str(address).strip()
+    text = address.strip()
     if text[:7].casefold() == "mailto:":
         text = text[7:].strip()
     elif ":" in text or "@" not in text:  # urn:uuid:…, a bare name: not an e-mail address
         text = ""
     email = text.lower() or None
-    name = _param(address, "CN")
-    role = _param(address, "ROLE")
-    status = _param(address, "PARTSTAT")
+    name = _param(params, "CN")
+    role = _param(params, "ROLE")
+    status = _param(params, "PARTSTAT")
     if not (email or name or role or status):
         return None
     return Person(
@@ -106,23 +112,33 @@ def person(address: Any) -> Person | None:
 
 def categories(component: Component) -> tuple[str, ...]:
     """Every category of every CATEGORIES property (§3.8.1.2), in order, once each."""
-    found: dict[str, None] = {}
-    for prop in values(component, "CATEGORIES"):
-        for category in getattr(prop, "cats", [prop]):
-            text = str(category).strip()
-            if text:
-                found.setdefault(text, None)
-    return tuple(found)
+    return distinct_categories(
+        category
+        for prop in values(component, "CATEGORIES")
+        for category in getattr(prop, "cats", [prop])
+    )
+
+
+def distinct_categories(found: Iterable[Any]) -> tuple[str, ...]:
+    """Categories stripped, in order, once each, without empty ones."""
+    return tuple(dict.fromkeys(text for text in (str(item).strip() for item in found) if text))
 
 
 def visibility(component: Component, calendar: Component) -> Visibility:
+    """The visibility of a VEVENT of `calendar` (see `visibility_of`)."""
+    return visibility_of(
+        _text(component, "CLASS"),
+        (_text(holder, "X-CALENDARSERVER-ACCESS") for holder in (component, calendar)),
+    )
+
+
+def visibility_of(event_class: str, accesses: Iterable[str]) -> Visibility:
     """The most private of CLASS (§3.8.1.3) and Apple's X-CALENDARSERVER-ACCESS (on the event
     or on the whole calendar). Google and Outlook write CLASS:PRIVATE; Thunderbird also writes
     CLASS:CONFIDENTIAL ("show time and date only")."""
-    found = [_CLASSES.get(_text(component, "CLASS").strip().upper(), Visibility.PRIVATE)]
-    for holder in (component, calendar):
-        access = _text(holder, "X-CALENDARSERVER-ACCESS").strip().upper()
-        found.append(_APPLE_ACCESS.get(access, Visibility.PRIVATE))
+    found = [_CLASSES.get(event_class.strip().upper(), Visibility.PRIVATE)]
+    for access in accesses:
+        found.append(_APPLE_ACCESS.get(access.strip().upper(), Visibility.PRIVATE))
     for level in (Visibility.PRIVATE, Visibility.CONFIDENTIAL):
         if level in found:
             return level
@@ -130,11 +146,16 @@ def visibility(component: Component, calendar: Component) -> Visibility:
 
 
 def status(component: Component, calendar: Component) -> MeetingStatus:
+    """The status of a VEVENT of `calendar` (see `status_of`)."""
+    return status_of(_text(calendar, "METHOD"), _text(component, "STATUS"))
+
+
+def status_of(method: str, event_status: str) -> MeetingStatus:
     """STATUS (§3.8.1.11); absent or unknown is confirmed. A calendar sent with METHOD:CANCEL
     (RFC 5546 §3.2.5) cancels what it holds."""
-    if _text(calendar, "METHOD").strip().upper() == "CANCEL":
+    if method.strip().upper() == "CANCEL":
         return MeetingStatus.CANCELLED
-    return _STATUSES.get(_text(component, "STATUS").strip().upper(), MeetingStatus.CONFIRMED)
+    return _STATUSES.get(event_status.strip().upper(), MeetingStatus.CONFIRMED)
 
 
 def last_modified(component: Component) -> datetime | None:
@@ -148,6 +169,11 @@ def last_modified(component: Component) -> datetime | None:
     return None
 
 
+def flags_all_day(value: str) -> bool:
+    """Whether Outlook's X-MICROSOFT-CDO-ALLDAYEVENT says all day."""
+    return value.strip().upper() == "TRUE"
+
+
 def details_of(event: Component, calendar: Component, zones: ObjectZones) -> EventDetails:
     """Read the shared properties of a VEVENT whose UID and DTSTART have been checked."""
     zone, zone_name = zones.of_start(event)
@@ -158,7 +184,7 @@ def details_of(event: Component, calendar: Component, zones: ObjectZones) -> Eve
         zone=zone,
         zone_name=zone_name,
         has_end="DTEND" in event or "DURATION" in event,
-        flagged_all_day=_text(event, "X-MICROSOFT-CDO-ALLDAYEVENT").strip().upper() == "TRUE",
+        flagged_all_day=flags_all_day(_text(event, "X-MICROSOFT-CDO-ALLDAYEVENT")),
         summary=_text(event, "SUMMARY"),
         location=_text(event, "LOCATION"),
         description=_text(event, "DESCRIPTION"),

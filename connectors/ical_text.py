@@ -127,7 +127,7 @@ def _wanted(parent: str | None, component: str) -> bool:
     return parent == "VTIMEZONE" and component in {"STANDARD", "DAYLIGHT"}
 
 
-def _needs_definition(zone_lines: list[str]) -> bool:
+def needs_definition(zone_lines: list[str]) -> bool:
     """Whether a VTIMEZONE is needed: unless its TZID is an IANA or Windows name, read from the
     tz database (see `connectors.timezones`). Vendor-prefixed names keep theirs: icalendar
     warns when it has to guess them."""
@@ -198,7 +198,7 @@ class _Selection:
         else:
             self.zone.append(line)
             if component == "VTIMEZONE":
-                self.kept.extend(self.zone if _needs_definition(self.zone) else ())
+                self.kept.extend(self.zone if needs_definition(self.zone) else ())
                 self.zone = None
 
     def other(self, line: str, name: str | None) -> None:

@@ -21,7 +21,7 @@ window by recurring_ical_events (`connectors.recurrence`); times are placed in t
 """
 
 from collections import Counter
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, timedelta
 
 from icalendar import Calendar, Component, vRecur
 from pydantic import ValidationError
@@ -31,12 +31,14 @@ from connectors.delta import Window
 from connectors.event_details import EventDetails, details_of, values
 from connectors.ical_text import decode, essential_text
 from connectors.malformed import MalformedObjectError
+from connectors.occurrence import meets, occurrence
+from connectors.plain_object import plain_events
 from connectors.recurrence import expand, single_span
 from connectors.recurrence_rules import RuleBudget, check_zone_rules, prepare_rules
-from connectors.remote_event import EventKey, RemoteEvent
-from connectors.timezones import ObjectZones, time_of, to_utc
+from connectors.remote_event import RemoteEvent
+from connectors.timezones import ObjectZones, time_of
 
-__all__ = ["MalformedObjectError", "events_from_ical", "parse_calendar"]
+__all__ = ["MalformedObjectError", "events_from_ical", "parse_calendar", "read_fully"]
 
 _SOURCE = "X-AGENDA-REGISTER-SOURCE"
 """Set on each VEVENT before expansion to find its `EventDetails` from an occurrence."""
@@ -115,56 +117,6 @@ def _check_value_types(event: Component, uid: str) -> None:
         raise MalformedObjectError(f"{wrong} in VEVENT {uid!r}")
 
 
-def _recurrence_id(value: date, zone: tzinfo) -> str:
-    """The occurrence's original start: `20260310T090000Z` in UTC, or `20260310` for a date
-    (written by hand: strftime does not pad years before 1000 on every platform)."""
-    day = f"{value.year:04d}{value.month:02d}{value.day:02d}"
-    if not isinstance(value, datetime):
-        return day
-    moment = to_utc(value, zone)
-    return f"{moment.year:04d}{moment.month:02d}{moment.day:02d}T{moment:%H%M%S}Z"
-
-
-def _occurrence(
-    details: EventDetails, span: tuple[date, date, date | None], *, href: str
-) -> RemoteEvent:
-    """One occurrence, given its start, end and RECURRENCE-ID (None outside a series)."""
-    start_value, end_value, recurrence_value = span
-    all_day = not isinstance(start_value, datetime)
-    start = to_utc(start_value, details.zone)
-    end = to_utc(end_value, details.zone) if details.has_end or all_day else None
-    if end is not None and end < start:
-        raise MalformedObjectError(f"VEVENT {details.uid!r} ends before it starts ({start})")
-    recurrence_id = ""
-    if recurrence_value is not None:
-        recurrence_id = _recurrence_id(recurrence_value, details.zone)
-    return RemoteEvent(
-        key=EventKey(uid=details.uid, recurrence_id=recurrence_id),
-        href=href,
-        start=start,
-        end=end,
-        timezone=details.zone_name,
-        all_day=all_day or details.flagged_all_day,
-        summary=details.summary,
-        location=details.location,
-        description=details.description,
-        organizer=details.organizer,
-        attendees=details.attendees,
-        categories=details.categories,
-        status=details.status,
-        visibility=details.visibility,
-        sequence=details.sequence,
-        last_modified=details.last_modified,
-    )
-
-
-def _meets(event: RemoteEvent, window: Window) -> bool:
-    """Whether the occurrence's span [start, end) meets the window [start, end); an occurrence
-    without duration meets it if it starts within it."""
-    end = event.end or event.start
-    return event.start < window.end and (end > window.start or event.start >= window.start)
-
-
 def _read_events(
     calendar: Component, zones: ObjectZones, window: Window
 ) -> list[tuple[Component, EventDetails, bool]]:
@@ -193,6 +145,22 @@ def events_from_ical(
     Floating times are in the calendar's X-WR-TIMEZONE if it has one, else in
     `default_timezone` (an IANA name; ValueError if unknown). Raises MalformedObjectError for an
     object that cannot be read, with a message for staff.
+
+    The common object (one event, no series, plain values) is read without icalendar's parser
+    (`connectors.plain_object`), five times faster, with the same result; any other is read by
+    `read_fully`.
+    """
+    text = decode(data)
+    plain = plain_events(text, href=href, window=window, default_timezone=default_timezone)
+    if plain is not None:
+        return plain
+    return read_fully(text, href=href, window=window, default_timezone=default_timezone)
+
+
+def read_fully(
+    data: str | bytes, *, href: str, window: Window, default_timezone: str
+) -> tuple[RemoteEvent, ...]:
+    """`events_from_ical` by icalendar, for any object.
 
     An event outside any series has one occurrence, read directly; series go through
     recurring_ical_events, which would give the same occurrence at ten times the cost.
@@ -237,9 +205,9 @@ def _occurrences(
     found: list[RemoteEvent] = []
     for details, span in spans:
         try:
-            occurrence = _occurrence(details, span, href=href)
+            found_one = occurrence(details, span, href=href)
         except ValidationError as error:
             raise MalformedObjectError(f"VEVENT {details.uid!r}: {error}") from error
-        if _meets(occurrence, window):
-            found.append(occurrence)
+        if meets(found_one, window):
+            found.append(found_one)
     return found

@@ -27,18 +27,25 @@ caller keeps those that really meet the window."""
 
 
 def single_span(event: Component) -> tuple[date, date]:
+    """The start and end of an event outside any series (see `span_of`)."""
+    duration: Any = event.get("DURATION")
+    return span_of(
+        time_of(event, "DTSTART"),
+        time_of(event, "DTEND") if "DTEND" in event else None,
+        duration.dt if duration is not None else None,
+    )
+
+
+def span_of(start: date, end: date | None, duration: timedelta | None) -> tuple[date, date]:
     """The start and end of an event outside any series, as recurring_ical_events computes
     them (§3.6.1): DTEND; else DTSTART + DURATION; else one day for a date, nothing for a
     date-time (end = start)."""
-    start = time_of(event, "DTSTART")
-    if "DTEND" in event:
-        return start, time_of(event, "DTEND")
-    duration: Any = event.get("DURATION")
+    if end is not None:
+        return start, end
     if duration is not None:
-        length: timedelta = duration.dt
-        if not isinstance(start, datetime) and length.seconds:
-            return start, datetime.combine(start, time()) + length
-        return start, start + length
+        if not isinstance(start, datetime) and duration.seconds:
+            return start, datetime.combine(start, time()) + duration
+        return start, start + duration
     if not isinstance(start, datetime):
         return start, start + timedelta(days=1)
     return start, start
