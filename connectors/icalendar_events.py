@@ -2,9 +2,11 @@
 
 A calendar object is what a CalDAV server stores at one href: a VCALENDAR holding one event, or
 one recurring series (a master and its RECURRENCE-ID overrides), with the VTIMEZONEs they use.
-The object is parsed once; each VEVENT's properties are read once; recurrences are expanded in the
-window by recurring_ical_events (`connectors.recurrence`); times are placed in their zones by
-`connectors.timezones`. Decisions worth knowing:
+The common object, one meeting outside any series, is read straight from its lines
+(`connectors.plain_object`); any other is parsed by icalendar, once; each VEVENT's properties
+are read once; recurrences are expanded in the window by recurring_ical_events
+(`connectors.recurrence`); times are placed in their zones by `connectors.timezones`. Decisions
+worth knowing:
 
 - a timed event without DTEND or DURATION ends when it starts (RFC 5545 §3.6.1): its `end` is
   None, so that "no end given" stays distinguishable from an explicit zero-length meeting;
