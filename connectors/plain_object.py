@@ -52,8 +52,6 @@ MAX_CHARACTERS = 50_000
 `connectors.ical_text` (a meeting's object is a few kilobytes)."""
 
 _MAX_UID_LENGTH = 1000
-_REPEATED = frozenset({"ATTENDEE", "CATEGORIES"})
-"""The properties read that may appear several times; any other read twice is not plain."""
 _TIMES = frozenset({"DTSTART", "DTEND"})
 """The properties whose VALUE parameter is read here (DATE or DATE-TIME)."""
 _SERIES = frozenset({"RRULE", "RDATE", "EXDATE", "RECURRENCE-ID"})
@@ -89,6 +87,8 @@ class _Component:
         self.properties.setdefault(name, []).append(found)
 
     def one(self, name: str) -> _Property | None:
+        """A property read once (all but ATTENDEE and CATEGORIES): given twice, icalendar's
+        reading would have to choose."""
         found = self.properties.get(name)
         if found is None:
             return None
@@ -257,7 +257,7 @@ def _occurrences(
     window: Window,
     default_timezone: str,
 ) -> tuple[RemoteEvent, ...]:
-    if calendar.text("CALSCALE").upper() not in ("", "GREGORIAN"):
+    if calendar.one("CALSCALE") is not None and calendar.text("CALSCALE").upper() != "GREGORIAN":
         raise _NotPlainError("another calendar scale")
     details, span = _details(calendar, event, _zones(calendar, default_timezone))
     found = occurrence(details, span, href=href)
