@@ -38,6 +38,7 @@ from connectors.event_details import (
 from connectors.ical_text import (
     CALENDAR_PROPERTIES,
     EVENT_PROPERTIES,
+    MAX_OBSERVANCES,
     line_name,
     logical_lines,
     needs_definition,
@@ -56,16 +57,18 @@ _TIMES = frozenset({"DTSTART", "DTEND"})
 """The properties whose VALUE parameter is read here (DATE or DATE-TIME)."""
 _SERIES = frozenset({"RRULE", "RDATE", "EXDATE", "RECURRENCE-ID"})
 _NAME = re.compile(r"[A-Za-z0-9-]+")
-_BARE = r'[^";:,\x00-\x20\x7f^\\%](?:[^";:,\x00-\x1f\x7f^\\%]*[^";:,\x00-\x20\x7f^\\%])?'
+_BARE = r'[^";:,=\x00-\x20\x7f^\\%](?:[^";:,=\x00-\x1f\x7f^\\%]*[^";:,=\x00-\x20\x7f^\\%])?'
 _PARAMETER = re.compile(rf';([A-Za-z0-9-]+)=(?:"([^"\x00-\x1f\x7f^\\%]*)"|({_BARE})?)')
 """One parameter whose value icalendar would give as it is written: one value, quoted or not
-(unquoted, spaces only inside it: `TZID=Romance Standard Time`), without RFC 6868 `^` escapes,
-backslashes or percent signs (which its parameter parser rewrites), or control characters."""
-_DATE = re.compile(r"(\d{4})(\d{2})(\d{2})")
-_DATE_TIME = re.compile(r"(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})(Z?)")
-_TIME_PART = r"T(?=\d)(?:\d+H)?(?:\d+M)?(?:\d+S)?"
-_DURATION = re.compile(rf"[+-]?P(?:\d+W|\d+D(?:{_TIME_PART})?|{_TIME_PART})")
-_INTEGER = re.compile(r"\d{1,9}")
+(unquoted, spaces only inside it: `TZID=Romance Standard Time`, and no `=`, around which it
+drops spaces), without RFC 6868 `^` escapes, backslashes or percent signs (which its parameter
+parser rewrites), or control characters."""
+_DATE = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})")
+_DATE_TIME = re.compile(r"([0-9]{4})([0-9]{2})([0-9]{2})T([0-9]{2})([0-9]{2})([0-9]{2})(Z?)")
+_TIME_PART = r"T(?=[0-9])(?:[0-9]+H)?(?:[0-9]+M)?(?:[0-9]+S)?"
+_DURATION = re.compile(rf"[+-]?P(?:[0-9]+W|[0-9]+D(?:{_TIME_PART})?|{_TIME_PART})")
+_INTEGER = re.compile(r"[0-9]{1,9}")
+"""Forms with ASCII digits only (`\\d` would take any script's, which icalendar refuses)."""
 
 
 class _NotPlainError(Exception):
@@ -97,9 +100,12 @@ class _Component:
         return found[0]
 
     def text(self, name: str) -> str:
-        """A TEXT value unescaped (§3.3.11), "" when absent."""
+        """A TEXT value unescaped (§3.3.11), "" when absent. An X- property's value is taken
+        as written: icalendar, not knowing its type, does not unescape it (`vUnknown`)."""
         found = self.one(name)
-        return str(unescape_backslash(found.value)) if found is not None else ""
+        if found is None:
+            return ""
+        return found.value if name.startswith("X-") else str(unescape_backslash(found.value))
 
     def all(self, name: str) -> list[_Property]:
         return self.properties.get(name, [])
@@ -125,14 +131,14 @@ def _components(lines: list[str]) -> tuple[_Component, _Component]:
         raise _NotPlainError("not one VCALENDAR")
     calendar = _Component()
     event: _Component | None = None
+    observances = 0
     body = iter(lines[1:-1])
     for line in body:
         name = line_name(line)
         if name == "BEGIN":
             component = line[6:].upper()
             if component == "VTIMEZONE":
-                if needs_definition(_nested(body, line)):
-                    raise _NotPlainError("a VTIMEZONE to read")
+                observances += _skipped_zone(_nested(body, line))
             elif component == "VEVENT" and event is None:
                 event = _event(body)
             else:
@@ -143,7 +149,28 @@ def _components(lines: list[str]) -> tuple[_Component, _Component]:
             raise _NotPlainError("not a content line")
     if event is None:
         raise _NotPlainError("no VEVENT")
+    if observances > MAX_OBSERVANCES:
+        raise _NotPlainError("more observances than the full reading accepts")
     return calendar, event
+
+
+def _skipped_zone(lines: list[str]) -> int:
+    """The observances of a VTIMEZONE the full reading also skips (an IANA or Windows TZID:
+    see `connectors.ical_text`), which it counts against its budget; only STANDARD and
+    DAYLIGHT may be nested in it, so that both see the same lines."""
+    depth, observances = 0, 0
+    for line in lines[1:-1]:
+        name = line_name(line)
+        if name == "BEGIN":
+            depth += 1
+            observances += 1
+            if depth > 1 or line[6:].upper() not in ("STANDARD", "DAYLIGHT"):
+                raise _NotPlainError("a component inside a VTIMEZONE")
+        elif name == "END":
+            depth -= 1
+    if needs_definition(lines):
+        raise _NotPlainError("a VTIMEZONE to read")
+    return observances
 
 
 def _nested(lines: Iterator[str], begin: str) -> list[str]:
@@ -182,8 +209,8 @@ def _event(lines: Iterator[str]) -> _Component:
 
 
 def _property(line: str, name: str) -> _Property:
-    if _NAME.fullmatch(name) is None:
-        raise _NotPlainError("a name to clean")
+    if _NAME.fullmatch(name) is None or "\r" in line:
+        raise _NotPlainError("a name to clean, or a carriage return in the line")
     position = len(name)
     parameters: dict[str, str] = {}
     while line[position] == ";":
@@ -242,8 +269,8 @@ class _Zones:
 
 
 def _zones(calendar: _Component, default_timezone: str) -> _Zones:
-    declared = calendar.one("X-WR-TIMEZONE")
-    calendar_zone = iana_zone(unescape_backslash(declared.value)) if declared else None
+    declared = calendar.text("X-WR-TIMEZONE")
+    calendar_zone = iana_zone(declared) if calendar.one("X-WR-TIMEZONE") else None
     floating = calendar_zone or iana_zone(default_timezone)
     if floating is None:
         raise _NotPlainError("an unknown default zone")  # the full reading raises ValueError
@@ -330,15 +357,19 @@ def _person(found: _Property) -> Person | None:
 def _last_modified(event: _Component) -> datetime | None:
     """LAST-MODIFIED, else DTSTAMP, as `connectors.event_details.last_modified` reads them, for
     the form both must have (a UTC date-time)."""
-    for name in ("LAST-MODIFIED", "DTSTAMP"):
-        found = event.one(name)
-        if found is None:
-            continue
-        moment = _DATE_TIME.fullmatch(found.value)
-        if found.parameters or moment is None or not moment[7]:
-            raise _NotPlainError(f"{name} in another form")
-        return _naive(moment).replace(tzinfo=UTC)
-    return None
+    found = [_utc(event, name) for name in ("LAST-MODIFIED", "DTSTAMP")]
+    return next((moment for moment in found if moment is not None), None)
+
+
+def _utc(event: _Component, name: str) -> datetime | None:
+    """A UTC date-time property (each one read is checked, as the full reading checks it)."""
+    found = event.one(name)
+    if found is None:
+        return None
+    moment = _DATE_TIME.fullmatch(found.value)
+    if found.parameters or moment is None or not moment[7]:
+        raise _NotPlainError(f"{name} in another form")
+    return _naive(moment).replace(tzinfo=UTC)
 
 
 def _naive(moment: re.Match[str]) -> datetime:

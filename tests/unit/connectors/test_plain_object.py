@@ -29,7 +29,8 @@ ZONE = "Europe/Paris"
 
 
 def plain(text: str) -> tuple[RemoteEvent, ...] | None:
-    return plain_events(text, href="/cal/a.ics", window=WINDOW, default_timezone=ZONE)
+    """The plain reading of `text` as `events_from_ical` calls it: on the decoded text."""
+    return plain_events(decode(text), href="/cal/a.ics", window=WINDOW, default_timezone=ZONE)
 
 
 def full(text: str) -> tuple[RemoteEvent, ...] | Exception:
@@ -344,6 +345,47 @@ def test_fuzzed_objects_agree() -> None:
     read as it reads them."""
     for seed in range(600):
         agree(decode(from_seed(seed)))
+
+
+UTC_START = "DTSTART:20260610T090000Z"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        meeting(UTC_START, "ATTENDEE;CN=a = b:mailto:a@b.example"),
+        meeting(UTC_START, "ORGANIZER;PARTSTAT=x= y:mailto:a@b.example"),
+        meeting("DTSTART:20260610T090000", calendar=("X-WR-TIMEZONE:America/New_York\\n",)),
+        meeting(UTC_START, "X-MICROSOFT-CDO-ALLDAYEVENT:TRUE\\n"),
+        meeting(UTC_START, "X-CALENDARSERVER-ACCESS:PUBLIC\\N"),
+        meeting(UTC_START, calendar=("X-CALENDARSERVER-ACCESS:RESTRICTED\\n",)),
+        meeting("DTSTART:２０２６０６１０"),
+        meeting(UTC_START, "DTEND;VALUE=DATE:٢٠٢٦٠٦١١"),
+        meeting(UTC_START, "LAST-MODIFIED:20260601T120000Z", "DTSTAMP:20261310T000000Z"),
+        meeting(UTC_START, "ATTENDEE:mailto:a@b.example\r"),
+        meeting(UTC_START, "ORGANIZER:mailto:a\rb@c.example"),
+        meeting(
+            UTC_START,
+            before=(
+                *("BEGIN:VTIMEZONE", "BEGIN:X-A", "TZID:Europe/Paris", "END:X-A"),
+                *("TZID:Custom", "END:VTIMEZONE"),
+            ),
+        ),
+        meeting(
+            UTC_START,
+            before=("BEGIN:VTIMEZONE", "TZID:Europe/Paris")
+            + ("BEGIN:STANDARD", "TZOFFSETTO:+0100", "END:STANDARD") * 101
+            + ("END:VTIMEZONE",),
+        ),
+        meeting(UTC_START, "SUMMARY:a\x00b"),
+    ],
+)
+def test_what_a_review_found_agrees(text: str) -> None:
+    """Spaces around `=` in a parameter (icalendar drops them), X- values (icalendar does not
+    unescape them), digits of other scripts, a broken DTSTAMP beside a LAST-MODIFIED, a carriage
+    return in an address, a VTIMEZONE holding another component or past the observance budget,
+    a NUL character (dropped when the text is decoded)."""
+    agree(text)
 
 
 def test_what_the_full_reading_refuses_is_left_to_it() -> None:
