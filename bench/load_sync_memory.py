@@ -16,20 +16,17 @@ The calendars are `bench.calendar_data`'s, planted in a Radicale (or Xandikos) s
 
 import argparse
 import asyncio
-import gc
 import json
-import resource
 import subprocess
 import sys
 import tempfile
-import tracemalloc
 from collections.abc import Sequence
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from bench.calendar_data import generate, series_count
-from bench.memory_probe import RSSSampler, rss
+from bench.memory_probe import measured
 from bench.seeding import seed_storage
 from bench.sync_bench import REPO, Settings, running
 from connectors.caldav_source import CalDAVConnector
@@ -70,10 +67,6 @@ def probe(url: str, server: Any, window: Any, mode: str, state: Path) -> dict[st
     return result
 
 
-def max_rss() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
-
-
 class Dropped:
     """The sink of the probe: counts what it is handed, keeps none of it."""
 
@@ -110,23 +103,7 @@ def run_probe(argv: Sequence[str]) -> None:
         asyncio.run(connector.stream(state, window, sink))
         return sink
 
-    figures: dict[str, Any] = {"mode": arguments.mode}
-    if arguments.mode == "tracemalloc":
-        sync()
-        gc.collect()
-        tracemalloc.start()
-        sink = sync()
-        figures["tracemalloc_peak"] = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-    else:
-        gc.collect()
-        before = rss()
-        high_before = max_rss()
-        with RSSSampler() as sampler:
-            sink = sync()
-        high_after = max_rss()
-        peak = high_after if high_after > high_before else sampler.peak
-        figures.update(rss_before=before, rss_peak=peak, rss_growth=max(0, peak - before))
+    figures, sink = measured(arguments.mode, sync)
     figures.update(changed=sink.occurrences, objects=sink.objects, batches=sink.batches)
     print(json.dumps(figures))
 

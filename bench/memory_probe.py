@@ -23,14 +23,17 @@ import os
 import resource
 import threading
 import tracemalloc
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from connectors.caldav_source import CalDAVConnector
 from connectors.delta import SyncDelta, Window
 
 _PAGE = os.sysconf("SC_PAGE_SIZE")
+
+T = TypeVar("T")
 
 
 def rss() -> int:
@@ -65,6 +68,31 @@ def _max_rss() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
 
 
+def measured(mode: str, sync: Callable[[], T]) -> tuple[dict[str, Any], T]:
+    """The memory figures of one `sync()` and its result. "tracemalloc": the peak of Python's
+    allocations during a second sync (the first warms caches and imports). "rss": the growth of
+    the resident set, its peak taken from the kernel's high-water mark when the sync raised it,
+    else from polling."""
+    figures: dict[str, Any] = {"mode": mode}
+    if mode == "tracemalloc":
+        sync()
+        gc.collect()
+        tracemalloc.start()
+        result = sync()
+        figures["tracemalloc_peak"] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return figures, result
+    gc.collect()
+    before = rss()
+    high_before = _max_rss()
+    with RSSSampler() as sampler:
+        result = sync()
+    high_after = _max_rss()
+    peak = high_after if high_after > high_before else sampler.peak
+    figures.update(rss_before=before, rss_peak=peak, rss_growth=max(0, peak - before))
+    return figures, result
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", required=True)
@@ -93,23 +121,7 @@ def main() -> None:
         asyncio.run(into(found))
         return found[0]
 
-    figures: dict[str, Any] = {"mode": arguments.mode}
-    if arguments.mode == "tracemalloc":
-        sync()
-        gc.collect()
-        tracemalloc.start()
-        delta = sync()
-        figures["tracemalloc_peak"] = tracemalloc.get_traced_memory()[1]
-        tracemalloc.stop()
-    else:
-        gc.collect()
-        before = rss()
-        high_before = _max_rss()
-        with RSSSampler() as sampler:
-            delta = sync()
-        high_after = _max_rss()
-        peak = high_after if high_after > high_before else sampler.peak
-        figures.update(rss_before=before, rss_peak=peak, rss_growth=max(0, peak - before))
+    figures, delta = measured(arguments.mode, sync)
     figures.update(
         requests=delta.requests,
         changed=len(delta.changed),
