@@ -122,6 +122,7 @@ def main() -> None:
         servers=(arguments.server,),
         repeat=1,
         initial_repeat=1,
+        unchanged_repeat=1,
         memory_sizes=tuple(sizes),
         memory_runs=1,
         seeding="storage",
