@@ -37,7 +37,7 @@ from connectors.occurrence import meets, occurrence
 from connectors.plain_object import plain_events
 from connectors.recurrence import expand, single_span
 from connectors.recurrence_rules import RuleBudget, check_zone_rules, prepare_rules
-from connectors.remote_event import RemoteEvent
+from connectors.remote_event import MAX_UID_LENGTH, RemoteEvent
 from connectors.timezones import ObjectZones, time_of
 
 __all__ = ["MalformedObjectError", "events_from_ical", "parse_calendar", "read_fully"]
@@ -47,7 +47,6 @@ _SOURCE = "X-AGENDA-REGISTER-SOURCE"
 
 _SERIES_PROPERTIES = ("RRULE", "RDATE", "RECURRENCE-ID")
 _CHECKED_COMPONENTS = frozenset({"VCALENDAR", "VEVENT", "VTIMEZONE", "STANDARD", "DAYLIGHT"})
-_MAX_UID_LENGTH = 1000
 
 
 def parse_calendar(data: str | bytes) -> Component:
@@ -84,8 +83,8 @@ def _check_event(event: Component) -> str:
         raise MalformedObjectError(
             "a VEVENT has no UID" if uid is None or not str(uid) else "a VEVENT has several UIDs"
         )
-    if len(str(uid)) > _MAX_UID_LENGTH:
-        raise MalformedObjectError(f"a VEVENT has a UID longer than {_MAX_UID_LENGTH} characters")
+    if len(str(uid)) > MAX_UID_LENGTH:
+        raise MalformedObjectError(f"a VEVENT has a UID longer than {MAX_UID_LENGTH} characters")
     for name in ("DTSTART", "DTEND", "DURATION", "RECURRENCE-ID", "SEQUENCE"):
         if isinstance(event.get(name), list):
             raise MalformedObjectError(f"VEVENT {str(uid)!r} has several {name} properties")

@@ -45,14 +45,13 @@ from connectors.ical_text import (
 )
 from connectors.occurrence import meets, occurrence
 from connectors.recurrence import span_of
-from connectors.remote_event import Person, RemoteEvent
+from connectors.remote_event import MAX_UID_LENGTH, Person, RemoteEvent
 from connectors.timezones import UTC, iana_zone
 
 MAX_CHARACTERS = 50_000
 """Larger objects are left to the full reading, which enforces the budgets of
 `connectors.ical_text` (a meeting's object is a few kilobytes)."""
 
-_MAX_UID_LENGTH = 1000
 _TIMES = frozenset({"DTSTART", "DTEND"})
 """The properties whose VALUE parameter is read here (DATE or DATE-TIME)."""
 _SERIES = frozenset({"RRULE", "RDATE", "EXDATE", "RECURRENCE-ID"})
@@ -296,7 +295,7 @@ def _details(
 ) -> tuple[EventDetails, tuple[date, date, None]]:
     uid = event.text("UID")
     start_property = event.one("DTSTART")
-    if not uid or len(uid) > _MAX_UID_LENGTH or start_property is None:
+    if not uid or len(uid) > MAX_UID_LENGTH or start_property is None:
         raise _NotPlainError("no UID or DTSTART")
     end_property, duration_property = event.one("DTEND"), event.one("DURATION")
     if end_property is not None and duration_property is not None:

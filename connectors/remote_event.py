@@ -11,6 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from register.domain.calendar_data import Attendee
 from register.domain.kinds import MeetingStatus, Visibility
 
+MAX_UID_LENGTH = 1000
+"""The longest UID read (RFC 5545 sets none; no client writes one near it)."""
+
 
 class EventKey(BaseModel):
     """Which occurrence: the event's UID and, for an occurrence of a series, its RECURRENCE-ID
@@ -18,7 +21,7 @@ class EventKey(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    uid: str = Field(min_length=1, max_length=1000)
+    uid: str = Field(min_length=1, max_length=MAX_UID_LENGTH)
     recurrence_id: str = Field(default="", max_length=64)
 
 
