@@ -22,6 +22,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
+from zoneinfo import ZoneInfo
 
 from icalendar import vDuration
 from icalendar.parser import split_on_unescaped_comma, unescape_backslash
@@ -232,14 +233,13 @@ def _property(line: str, name: str) -> _Property:
 class _Zones:
     """The zones of a plain object, as `connectors.timezones.ObjectZones` places them."""
 
-    calendar_zone: tzinfo | None
-    floating: tzinfo
-    floating_name: str
+    calendar_zone: ZoneInfo | None
+    floating: ZoneInfo
 
     def of(self, found: _Property) -> tuple[tzinfo, str]:
         tzid = found.parameters.get("TZID")
         if not tzid:
-            return self.floating, self.floating_name
+            return self.floating, self.floating.key
         zone = iana_zone(tzid)
         if zone is None:
             raise _NotPlainError("a TZID defined by the object or unknown")
@@ -268,12 +268,11 @@ class _Zones:
 
 
 def _zones(calendar: _Component, default_timezone: str) -> _Zones:
-    declared = calendar.text("X-WR-TIMEZONE")
-    calendar_zone = iana_zone(declared) if calendar.one("X-WR-TIMEZONE") else None
+    calendar_zone = iana_zone(calendar.text("X-WR-TIMEZONE"))  # none for "", as when absent
     floating = calendar_zone or iana_zone(default_timezone)
     if floating is None:
         raise _NotPlainError("an unknown default zone")  # the full reading raises ValueError
-    return _Zones(calendar_zone, floating, floating.key)
+    return _Zones(calendar_zone, floating)
 
 
 def _occurrences(
@@ -326,7 +325,9 @@ def _details(
             found for found in map(_person, event.all("ATTENDEE")) if found is not None
         ),
         categories=distinct_categories(
-            category for found in event.all("CATEGORIES") for category in _categories(found)
+            category
+            for found in event.all("CATEGORIES")
+            for category in split_on_unescaped_comma(found.value)
         ),
         status=status_of(calendar.text("METHOD"), event.text("STATUS")),
         visibility=visibility_of(
@@ -341,10 +342,6 @@ def _details(
     )
     span_start, span_end = span_of(start, end, duration)
     return details, (span_start, span_end, None)
-
-
-def _categories(found: _Property) -> list[str]:
-    return list(split_on_unescaped_comma(found.value))
 
 
 def _person(found: _Property) -> Person | None:
